@@ -1,0 +1,49 @@
+# Two commands from a fresh clone: `make demo` and `make test`. Nothing else to install by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= .demo
+DEMO_STORE ?= $(DEMO_DIR)/graph.json
+
+.PHONY: demo test install install-test browsers neo4j-launcher bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Headless Chromium for the browser tests, from Debian's packages (as root on the dev/CI machines).
+browsers:
+	@bash scripts/ensure-chromium.sh
+
+# Builds and caches the embedded Neo4j launcher (tests also do this on demand).
+neo4j-launcher:
+	cd tests/neo4j_launcher && mvn -q -B -DskipTests package
+
+demo: install
+	$(BIN)/orggraph --store $(DEMO_STORE) demo --out $(DEMO_DIR) --serve
+
+test: install-test browsers
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install-test
+	$(BIN)/ruff check orggraph loaders api viz orggraph_cli bench tests
+	$(BIN)/mypy orggraph loaders
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache build *.egg-info

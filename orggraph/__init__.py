@@ -1,0 +1,1 @@
+"""orggraph core: schema, models, the temporal graph, its algorithms and the store interface."""

@@ -1,0 +1,170 @@
+"""Records that go into the graph, validated against the schema by pydantic.
+
+A loader builds records with :func:`node` and :func:`rel`; both raise :class:`RecordError` naming the
+offending field, value and what was expected, so the loader can report file, row and column.
+Dates are stored as ISO strings (``yyyy-mm-dd``), which compare correctly as strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from orggraph.schema import SCHEMA, Schema
+
+_PY_TYPES: dict[str, Any] = {"string": str, "int": int, "float": float, "boolean": bool, "date": dt.date}
+
+
+class RecordError(ValueError):
+    """A record that does not fit the schema: which field, which value, what was expected."""
+
+    def __init__(self, column: str, value: Any, reason: str):
+        super().__init__(f"{column}={value!r}: {reason}")
+        self.column = column
+        self.value = value
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    label: str
+    props: dict[str, Any] = field(default_factory=dict)
+    # A stub only creates a node that does not exist yet; it never overwrites a fuller record
+    # (e.g. a CCG named only by code in epraccur, filled in later by an ONS lookup).
+    stub: bool = False
+
+    @property
+    def source(self) -> str | None:
+        return self.props.get("source")
+
+
+@dataclass(slots=True)
+class Rel:
+    start: str
+    type: str
+    end: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Identity within (start, type, end): the same link may recur with different start dates."""
+        return f"{self.type}|{self.props.get('valid_from') or ''}"
+
+    @property
+    def source(self) -> str | None:
+        return self.props.get("source")
+
+
+Record = Node | Rel
+
+
+def _field_type(ptype: str, enum: tuple[str, ...] | None) -> Any:
+    if enum:
+        return Optional[Literal[enum]]  # type: ignore[valid-type]  # noqa: UP007
+    return Optional[_PY_TYPES[ptype]]  # noqa: UP007
+
+
+def _build_model(name: str, types: dict[str, str], enums: dict[str, tuple[str, ...] | None]) -> type[BaseModel]:
+    fields: dict[str, Any] = {k: (_field_type(t, enums.get(k)), None) for k, t in types.items()}
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields
+    )
+
+
+@lru_cache(maxsize=None)
+def node_props_model(label: str, schema: Schema = SCHEMA) -> type[BaseModel]:
+    spec = schema.nodes[label]
+    enums = {k: p.enum for k, p in spec.properties.items()}
+    return _build_model(f"{label}Props", schema.node_property_types(label), enums)
+
+
+@lru_cache(maxsize=None)
+def rel_props_model(rel_type: str, schema: Schema = SCHEMA) -> type[BaseModel]:
+    spec = schema.relationships[rel_type]
+    enums = {k: p.enum for k, p in spec.properties.items()}
+    return _build_model(f"{rel_type}Props", schema.rel_property_types(rel_type), enums)
+
+
+def _clean(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
+    # Empty strings mean "not given" in every file format we read.
+    given = {k: v for k, v in props.items() if v is not None and v != ""}
+    try:
+        validated = model.model_validate(given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        column = ".".join(str(p) for p in err["loc"]) or "?"
+        if err["type"] == "extra_forbidden":
+            reason = "unknown property for this label/type"
+        elif err["type"] == "literal_error":
+            reason = "expected " + err["msg"].removeprefix("Input should be ")
+        else:
+            reason = err["msg"]
+        raise RecordError(column, given.get(column, err.get("input")), reason) from None
+    out: dict[str, Any] = {}
+    for k, v in validated.model_dump(exclude_none=True).items():
+        out[k] = v.isoformat() if isinstance(v, dt.date) else v
+    return out
+
+
+def _check_dates(props: dict[str, Any]) -> None:
+    vf, vt = props.get("valid_from"), props.get("valid_to")
+    if vf and vt and vt < vf:
+        raise RecordError("valid_to", vt, f"expected a date on or after valid_from ({vf})")
+
+
+def node(id: str, label: str, props: dict[str, Any] | None = None, *, source: str | None = None,
+         stub: bool = False, schema: Schema = SCHEMA) -> Node:
+    """A validated node record."""
+    if label not in schema.nodes:
+        raise RecordError(":LABEL", label, f"expected one of {', '.join(schema.nodes)}")
+    node_id = (id or "").strip()
+    if not node_id:
+        raise RecordError("id", id, "expected a non-empty id")
+    p = dict(props or {})
+    if source is not None:
+        p["source"] = source
+    clean = _clean(node_props_model(label, schema), p)
+    for pname, pspec in schema.nodes[label].properties.items():
+        if pspec.required and pname not in clean and not stub:
+            raise RecordError(pname, None, f"required for {label}")
+    _check_dates(clean)
+    return Node(node_id, label, clean, stub)
+
+
+def rel(start: str, type: str, end: str, props: dict[str, Any] | None = None, *,
+        source: str | None = None, schema: Schema = SCHEMA) -> Rel:
+    """A validated relationship record (endpoint labels are checked when it meets the graph)."""
+    if type not in schema.relationships:
+        raise RecordError(":TYPE", type, f"expected one of {', '.join(schema.relationships)}")
+    for col, value in ((":START_ID", start), (":END_ID", end)):
+        if not (value or "").strip():
+            raise RecordError(col, value, "expected a non-empty id")
+    p = dict(props or {})
+    if source is not None:
+        p["source"] = source
+    clean = _clean(rel_props_model(type, schema), p)
+    _check_dates(clean)
+    return Rel(start.strip(), type, end.strip(), clean)
+
+
+def is_live(props: dict[str, Any], on: str) -> bool:
+    """True when a node or relationship is live on ISO date ``on`` (inclusive bounds, open if missing)."""
+    vf = props.get("valid_from")
+    if vf and vf > on:
+        return False
+    vt = props.get("valid_to")
+    return not (vt and vt < on)
+
+
+def iso(d: dt.date | str | None) -> str | None:
+    """Normalise a date argument to the ISO string the graph stores."""
+    if d is None or d == "":
+        return None
+    if isinstance(d, dt.date):
+        return d.isoformat()
+    return dt.date.fromisoformat(str(d)).isoformat()

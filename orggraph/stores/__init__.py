@@ -1,0 +1,1 @@
+"""Store backends behind :class:`orggraph.store.Store`."""

@@ -1,0 +1,83 @@
+"""Printing results as JSON (default for scripts), CSV or a table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+import orjson
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("json", "csv", "table")
+
+
+def to_plain(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {k: to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_plain(v) for v in obj]
+    return obj
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(to_plain(obj), option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """One CSV/table row: nested values become compact JSON text."""
+    out = {}
+    for k, v in row.items():
+        out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
+    return out
+
+
+def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    buf = io.StringIO()
+    flat = [flatten(r) for r in rows]
+    cols = list(columns or (flat[0].keys() if flat else []))
+    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat)
+    return buf.getvalue()
+
+
+def emit_rows(rows: Iterable[Any], fmt: str, columns: Sequence[str] | None = None, title: str | None = None
+              ) -> None:
+    plain = [to_plain(r) for r in rows]
+    if fmt == "json":
+        emit_json(plain)
+    elif fmt == "csv":
+        click.echo(rows_to_csv(plain, columns), nl=False)
+    else:
+        cols = list(columns or (plain[0].keys() if plain else []))
+        table = Table(title=title, show_lines=False)
+        for c in cols:
+            table.add_column(c, overflow="fold")
+        for r in plain:
+            f = flatten(r)
+            table.add_row(*("" if f.get(c) is None else str(f.get(c)) for c in cols))
+        Console(width=200).print(table)
+
+
+def emit_object(obj: Any, fmt: str, title: str | None = None) -> None:
+    plain = to_plain(obj)
+    if fmt == "json":
+        emit_json(plain)
+    elif fmt == "csv":
+        emit_rows([plain], "csv")
+    else:
+        table = Table(title=title, show_header=False)
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for k, v in flatten(plain).items():
+            table.add_row(k, "" if v is None else str(v))
+        Console(width=200).print(table)
