@@ -197,6 +197,18 @@ def export(ctx: click.Context, fmt: str, out: Path) -> None:
         err_console.print(f"wrote {path}")
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+def schema(fmt: str) -> None:
+    """Print the schema (node labels, relationship types) from orggraph/schema.yaml."""
+    from orggraph.schema import SCHEMA, schema_markdown
+
+    if fmt == "json":
+        emit_json(SCHEMA.raw)
+    else:
+        click.echo(schema_markdown())
+
+
 def _register_modules() -> None:
     for name in COMMAND_MODULES:
         try:
