@@ -49,7 +49,9 @@ def load_file(store: Store, path: Path, *, kind: str | None = None, strict: bool
         report.error = f"{len(report.rejected)} bad row(s) and --strict: nothing loaded from this file"
         return report
     kept = [r for r, row in zip(parsed.records, parsed.rows, strict=True) if row not in bad_rows]
-    report.counts = dict(sorted(Counter(r.label if isinstance(r, Node) else r.type for r in kept).items()))
+    # Distinct records by label/type: a file may name the same CCG on many rows.
+    distinct = {(r.label, r.id) if isinstance(r, Node) else (r.type, r.start, r.end, r.key) for r in kept}
+    report.counts = dict(sorted(Counter(k[0] for k in distinct).items()))
     report.loaded = report.read - len({r.row for r in report.rejected})
     report.status = "loaded"
     return report
