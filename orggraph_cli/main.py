@@ -19,7 +19,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 from orggraph.store import STORE_ENV, Store, StoreError, open_store
 from orggraph_cli.output import FORMATS, emit_json, emit_object, emit_rows
 
-err_console = Console(stderr=True)
+# No emoji codes (a header like `valid_to:date:` would print as 📅) and no hard wraps in messages.
+err_console = Console(stderr=True, emoji=False, soft_wrap=True)
 
 # Modules that add commands with `register(cli)`; each owns one area.
 COMMAND_MODULES = (

@@ -1,0 +1,158 @@
+"""Export the graph: bulk-import CSVs (which `orggraph load` reads back exactly), GraphML, node-link JSON.
+
+CSV: one ``nodes_<Label>.csv`` per label (``:ID``, ``:LABEL``, ``name``, the label's schema properties
+with typed headers such as ``quorum:int``, ``valid_from:date``, ``valid_to:date``, ``source``) and one
+``rels_<TYPE>.csv`` per relationship type (``:START_ID``, ``:TYPE``, ``:END_ID``, typed properties,
+``source``). Rows are sorted by id (nodes) and by start, end, key (relationships), so the same graph
+always gives the same bytes. This is the Neo4j bulk-import convention, so the folder also feeds
+``neo4j-admin database import``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from orggraph.graph import OrgGraph
+from orggraph.schema import COMMON_NODE_PROPERTIES, COMMON_REL_PROPERTIES, Schema
+from orggraph.store import StoreError
+
+FORMATS = ("csv", "graphml", "json")
+NODE_FILE = "nodes_{}.csv"
+REL_FILE = "rels_{}.csv"
+
+
+class ExportError(StoreError):
+    """An export the user can fix (bad --out, unknown format); a StoreError so the CLI prints one line."""
+
+
+def export_graph(graph: OrgGraph, fmt: str, out: Path) -> list[Path]:
+    """Write ``graph`` as ``fmt`` to ``out`` (a folder for csv, a file otherwise); the paths written."""
+    out = Path(out)
+    if fmt == "csv":
+        return export_csv(graph, out)
+    if fmt == "graphml":
+        return [export_graphml(graph, out)]
+    if fmt == "json":
+        return [export_json(graph, out)]
+    raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+# ---- CSV ---------------------------------------------------------------------------------------
+def _header(name: str, ptype: str) -> str:
+    # Strings stay untyped, as in Neo4j's convention; everything else says its type.
+    return name if ptype == "string" else f"{name}:{ptype}"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return str(value)
+
+
+def _columns(declared: dict[str, str], leading: Iterable[str], present: set[str]) -> list[tuple[str, str]]:
+    """(property, header) in a stable order: leading common ones, the schema's, then the trailing
+    common ones; properties the schema does not know (only possible in a hand-edited store) go last,
+    untyped, so a reload reports them rather than the export dropping them."""
+    order = [p for p in leading if p in declared]
+    order += [p for p in declared if p not in order and p not in ("valid_from", "valid_to", "source")]
+    order += [p for p in ("valid_from", "valid_to", "source") if p in declared]
+    cols = [(p, _header(p, declared[p])) for p in order]
+    cols += [(p, p) for p in sorted(present - set(declared))]
+    return cols
+
+
+def _node_columns(schema: Schema, label: str, present: set[str]) -> list[tuple[str, str]]:
+    declared = dict(COMMON_NODE_PROPERTIES)
+    declared.update(schema.node_property_types(label) if label in schema.nodes else {})
+    return _columns(declared, ("name",), present)
+
+
+def _rel_columns(schema: Schema, rel_type: str, present: set[str]) -> list[tuple[str, str]]:
+    declared = dict(COMMON_REL_PROPERTIES)
+    declared.update(schema.rel_property_types(rel_type) if rel_type in schema.relationships else {})
+    return _columns(declared, (), present)
+
+
+def export_csv(graph: OrgGraph, out: Path) -> list[Path]:
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: is a file; csv export writes a folder (give a folder path with --out)")
+    out.mkdir(parents=True, exist_ok=True)
+    data = graph.to_data()
+    nodes: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    for nid, label, props in data["nodes"]:
+        nodes[label].append((nid, props))
+    rels: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+    for start, rtype, end, props in data["relationships"]:
+        rels[rtype].append((start, end, props))
+
+    written: list[Path] = []
+    for label in sorted(nodes):
+        present = {k for _, props in nodes[label] for k in props}
+        cols = _node_columns(graph.schema, label, present)
+        path = out / NODE_FILE.format(label)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([":ID", ":LABEL", *(h for _, h in cols)])
+            for nid, props in nodes[label]:  # to_data is sorted by id
+                w.writerow([nid, label, *(_cell(props.get(p)) for p, _ in cols)])
+        written.append(path)
+    for rtype in sorted(rels):
+        present = {k for _, _, props in rels[rtype] for k in props}
+        cols = _rel_columns(graph.schema, rtype, present)
+        path = out / REL_FILE.format(rtype)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([":START_ID", ":TYPE", ":END_ID", *(h for _, h in cols)])
+            for start, end, props in rels[rtype]:  # to_data is sorted by start, end, key
+                w.writerow([start, rtype, end, *(_cell(props.get(p)) for p, _ in cols)])
+        written.append(path)
+    # Files from an earlier export of labels/types no longer in the graph would load stale data back.
+    keep = set(written)
+    for old in sorted([*out.glob(NODE_FILE.format("*")), *out.glob(REL_FILE.format("*"))]):
+        if old not in keep:
+            old.unlink()
+    return written
+
+
+# ---- GraphML and node-link JSON ----------------------------------------------------------------
+def _plain_graph(graph: OrgGraph) -> nx.MultiDiGraph:
+    """A copy in canonical order with None values dropped (GraphML cannot hold None)."""
+    data = graph.to_data()
+    g = nx.MultiDiGraph(format="orggraph", schema_version=graph.schema.version)
+    for nid, label, props in data["nodes"]:
+        g.add_node(nid, label=label, **{k: v for k, v in props.items() if v is not None})
+    for start, rtype, end, props in data["relationships"]:
+        clean = {k: v for k, v in props.items() if v is not None}
+        g.add_edge(start, end, key=f"{rtype}|{props.get('valid_from') or ''}", type=rtype, **clean)
+    return g
+
+
+def _file_target(out: Path) -> Path:
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; this format writes one file (give a file path with --out)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def export_graphml(graph: OrgGraph, out: Path) -> Path:
+    target = _file_target(out)
+    nx.write_graphml(_plain_graph(graph), target, encoding="utf-8", prettyprint=True)
+    return target
+
+
+def export_json(graph: OrgGraph, out: Path) -> Path:
+    target = _file_target(out)
+    data = nx.node_link_data(_plain_graph(graph), edges="links")
+    target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
