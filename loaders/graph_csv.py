@@ -257,11 +257,11 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             if owner_col and ";" in (owner or ""):
                 raise RecordError(owner_col.header, owner, "expected exactly one label")
             values: dict[str, Any] = {}
-            header_of: dict[str, str] = {}
+            header_of: dict[str, tuple[str, str]] = {}
             for c in props:
                 ptype = c.ptype or _schema_type(c.name, owner, is_rels)
                 value = convert(row[c.index], ptype, c.header)
-                header_of[c.name] = c.header
+                header_of[c.name] = (c.header, row[c.index])
                 if value is not None:
                     values[c.name] = value
             # A `source` column (as written by export) wins; otherwise the file and row.
@@ -274,8 +274,13 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
                                     row[by_special["END_ID"].index], values, source=source))
             except RecordError as err:
                 # Name the column as written in the header (e.g. `quorum:int`, `:LABEL`).
-                column = _special_header(err.column, by_special) or header_of.get(err.column) or err.column
-                raise RecordError(column, err.value, err.reason) from None
+                special = _special_header(err.column, by_special)
+                if special is not None:
+                    raise RecordError(special, err.value, err.reason) from None
+                if err.column in header_of:  # a property: the cell as written, not the converted value
+                    column, value = header_of[err.column]
+                    raise RecordError(column, value, err.reason) from None
+                raise
     ctx.tick(total, total)
     return out
 
