@@ -1,0 +1,74 @@
+"""Dependencies shared by the routers: the store, a graph snapshot per request, the engine, paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import ModuleType
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from api.graph_cache import GraphMemo
+from api.problems import ApiError
+from api.settings import Settings
+from orggraph.graph import OrgGraph
+from orggraph.store import Store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_graph(request: Request) -> OrgGraph:
+    # The embedded store re-reads its file only when it changed, so this is cheap per request.
+    return request.app.state.store.graph()  # type: ignore[no-any-return]
+
+
+def get_memo(request: Request) -> GraphMemo:
+    return request.app.state.memo  # type: ignore[no-any-return]
+
+
+def engine() -> ModuleType:
+    try:
+        import orggraph.engine as eng
+    except ImportError as exc:  # pragma: no cover - only while the engine is being built
+        raise ApiError(503, f"the conflict engine is not available ({exc})") from exc
+    if not hasattr(eng, "conflicts"):
+        raise ApiError(503, "the conflict engine is not available in this build")
+    return eng
+
+
+def require_node(graph: OrgGraph, node_id: str, labels: tuple[str, ...] | frozenset[str] | None = None,
+                 what: str = "node") -> dict[str, object]:
+    data = graph.g.nodes.get(node_id)
+    if data is None:
+        raise ApiError(404, f"no {what} with id {node_id!r}; try GET /api/search?q=...")
+    if labels is not None and data["label"] not in labels:
+        raise ApiError(404, f"{node_id!r} is a {data['label']}, not a {what}")
+    return dict(data)
+
+
+def parse_date(value: str | None, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ApiError(400, f"{name}={value!r}: expected a date as yyyy-mm-dd") from None
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+GraphDep = Annotated[OrgGraph, Depends(get_graph)]
+StoreDep = Annotated[Store, Depends(get_store)]
+MemoDep = Annotated[GraphMemo, Depends(get_memo)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AsOf = Annotated[str | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]

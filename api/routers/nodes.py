@@ -1,0 +1,76 @@
+"""Exploring: nodes with relationships and sources, search, ego networks, counts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from api.auth import require
+from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, parse_date, require_node
+from api.problems import problem_doc
+from api.schemas import EgoNetwork, GraphEdge, GraphNode, NodeOut, Page, SearchHit, Stats
+from api.subgraph import edges_json, ego_network
+from orggraph.graph import OrgGraph
+from orggraph.models import is_live
+from orggraph.query import node_detail, search_graph
+
+router = APIRouter(prefix="/api", tags=["explore"], dependencies=[Depends(require("reader"))],
+                   responses=problem_doc(400, 401, 403, 404, 422, 503))
+
+NodeId = Annotated[str, Path(min_length=1, max_length=200, description="Node id (ODS code, person id, ...)")]
+
+
+def node_out(graph: OrgGraph, node_id: str, as_of: str | None) -> NodeOut:
+    require_node(graph, node_id)
+    detail = node_detail(graph, node_id)
+    assert detail is not None
+    rels = [r for r in detail.relationships if as_of is None or is_live(r.properties, as_of)]
+    sources = {str(detail.properties["source"])} if detail.properties.get("source") else set()
+    sources |= {str(r.properties["source"]) for r in rels if r.properties.get("source")}
+    return NodeOut(id=detail.id, label=detail.label, name=detail.name, properties=detail.properties,
+                   relationships=rels, sources=sorted(sources), as_of=as_of)
+
+
+@router.get("/nodes/{node_id}", response_model=NodeOut, summary="One node with its relationships and sources")
+def get_node(node_id: NodeId, graph: GraphDep, as_of: AsOf = None) -> NodeOut:
+    """With ``as_of``, only the relationships live on that date."""
+    return node_out(graph, node_id, parse_date(as_of, "as_of"))
+
+
+@router.get("/search", response_model=Page[SearchHit], summary="Find nodes by name or code")
+def search(graph: GraphDep, memo: MemoDep,
+           q: Annotated[str, Query(min_length=1, max_length=200, description="Name or code")],
+           label: Annotated[str | None, Query(description="Only nodes with this label")] = None,
+           limit: Limit = 20, offset: Offset = 0) -> Page[SearchHit]:
+    """Exact id first, then name prefix, then substring; ties by name then id."""
+    hits = memo.get(graph, ("search", q), lambda: search_graph(graph, q, limit=10_000))
+    if label:
+        hits = [h for h in hits if h.label == label]
+    return Page[SearchHit](total=len(hits), offset=offset, limit=limit, items=hits[offset:offset + limit])
+
+
+@router.get("/nodes/{node_id}/ego", response_model=EgoNetwork,
+            summary="A node's neighbourhood as nodes and edges")
+def ego(node_id: NodeId, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+        hops: Annotated[int, Query(ge=1, le=4, description="Relationships away from the node")] = 1,
+        as_of: AsOf = None,
+        max_nodes: Annotated[int, Query(ge=1, le=5000, description="Trim the view at this many nodes")] = 500,
+        ) -> EgoNetwork:
+    """Relationships followed either way; with ``as_of``, only those live on that date."""
+    require_node(graph, node_id)
+    on = parse_date(as_of, "as_of")
+
+    def compute() -> EgoNetwork:
+        cut = ego_network(graph, node_id, hops, on, max_nodes)
+        nodes, edges = edges_json(cut.graph)
+        return EgoNetwork(center=node_id, hops=hops, as_of=on, trimmed=cut.trimmed,
+                          nodes=[GraphNode(**n) for n in nodes],  # type: ignore[arg-type]
+                          edges=[GraphEdge(**e) for e in edges])  # type: ignore[arg-type]
+
+    return memo.get(graph, ("ego", node_id, hops, on, max_nodes), compute)
+
+
+@router.get("/stats", response_model=Stats, summary="Counts of nodes by label and relationships by type")
+def stats(graph: GraphDep, memo: MemoDep) -> Stats:
+    return memo.get(graph, ("stats",), lambda: Stats(**graph.stats()))

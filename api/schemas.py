@@ -1,0 +1,126 @@
+"""Response models of the API (request and result shapes shown in /openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+from orggraph.engine.models import (
+    AuditFinding,
+    CompositionResult,
+    Conflict,
+    InterestPath,
+    QuorumResult,
+)
+from orggraph.query import RelView, SearchHit
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list in a stable order; ``total`` counts every match."""
+
+    total: int
+    offset: int
+    limit: int
+    items: list[T]
+
+
+class NodeOut(BaseModel):
+    id: str
+    label: str
+    name: str | None = None
+    properties: dict[str, Any]
+    relationships: list[RelView]
+    sources: list[str] = Field(description="Every distinct source (file:row) of the node and its relationships")
+    as_of: str | None = None
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: str
+    name: str | None = None
+    properties: dict[str, Any]
+
+
+class GraphEdge(BaseModel):
+    from_id: str
+    to_id: str
+    type: str
+    valid_from: str | None = None
+    valid_to: str | None = None
+    source: str | None = None
+    properties: dict[str, Any]
+
+
+class EgoNetwork(BaseModel):
+    center: str
+    hops: int
+    as_of: str | None = None
+    trimmed: int = Field(description="Nodes left out because the view reached max_nodes")
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class Stats(BaseModel):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    status: str
+    store: str
+
+
+class DecisionOut(BaseModel):
+    id: str
+    title: str | None = None
+    date: str | None = None
+    committee_id: str | None = None
+    committee_name: str | None = None
+    parties: list[str]
+    decision_makers: list[str]
+    conflicts: list[Conflict]
+    quorum: QuorumResult
+    evidence: list[RelView] = Field(description="The decision's own relationships, each with its source")
+
+
+class PathsOut(BaseModel):
+    from_id: str
+    to_id: str
+    as_of: str | None
+    max_hops: int
+    interest_paths: list[InterestPath]
+    any_paths: list[list[dict[str, Any]]] | None = None
+
+
+class LoadReport(BaseModel):
+    file: str
+    kind: str
+    read: int
+    loaded: int
+    status: str
+    rejected: list[dict[str, Any]]
+    unresolved: list[dict[str, Any]]
+    notes: list[str]
+    counts: dict[str, int]
+    error: str | None = None
+    rejected_rows: int
+    unresolved_rows: int
+
+
+class GraphExport(BaseModel):
+    format: str
+    version: int
+    schema_version: int
+    nodes: list[list[Any]]
+    relationships: list[list[Any]]
+
+
+__all__ = ["Page", "NodeOut", "EgoNetwork", "Stats", "Health", "Ready", "DecisionOut", "PathsOut", "LoadReport",
+           "GraphExport", "SearchHit", "Conflict", "QuorumResult", "CompositionResult", "AuditFinding"]

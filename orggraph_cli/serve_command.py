@@ -1,0 +1,52 @@
+"""`orggraph serve`: the API and the browser views on one port (loopback only unless API keys are set)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from orggraph.store import StoreError
+
+
+def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000, *,
+               log_level: str = "info") -> None:
+    """Serve until interrupted. Raises SettingsError for a setting that cannot be used (keys, host)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings, check_bind
+
+    settings = Settings.from_env(store_uri)
+    check_bind(settings, host)
+    app = create_app(settings)
+    app.state.store.ping()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # uvicorn's own access log prints raw URLs (ids, search text): ours logs route templates instead.
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def register(cli: click.Group) -> None:
+    @cli.command()
+    @click.option("--host", default="127.0.0.1", show_default=True,
+                  help="Address to listen on (anything but loopback needs API keys).")
+    @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+    @click.pass_context
+    def serve(ctx: click.Context, host: str, port: int) -> None:
+        """Serve the HTTP API (/docs) and the browser views on http://HOST:PORT/.
+
+        API keys: ORGGRAPH_API_KEYS="key:role[:name],..." or ORGGRAPH_API_KEYS_FILE (one key:role[:name]
+        a line), roles reader, auditor, admin. Without keys everyone is a reader and only loopback is allowed.
+        """
+        from api.settings import SettingsError
+        from orggraph_cli.main import StoreHandle
+
+        handle = ctx.find_object(StoreHandle)
+        uri = handle.uri if handle else None
+        click.echo(f"orggraph: serving on http://{host}:{port}/  (API docs at /docs; Ctrl-C to stop)", err=True)
+        try:
+            run_server(uri, host, port)
+        except (SettingsError, StoreError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
