@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
-from loaders.precedence import node_outranked, rel_outranked
+from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.models import RecordError, node, rel
 
 KIND = "epcn"
@@ -177,13 +177,17 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     out = ParsedFile(path, KIND)
     sheets = _xlsx_sheets(path) if path.suffix.lower() in (".xlsx", ".xlsm") else [_csv_sheet(path)]
     # Row numbers restart on each sheet, so the report's file names the sheet too.
+    # One set of mentions for the whole workbook: a PCN its Details sheet writes in full must not be
+    # replaced by the Partner sheet's mention of it.
+    mentions = Mentions(ctx.graph, path.name)
     for sheet in sheets:
         out.report.notes.append(f"{sheet.source_prefix}: {sheet.name} (header on row {sheet.header_row})")
-        _parse_sheet(out, sheet, ctx, path.name, multi=len(sheets) > 1)
+        _parse_sheet(out, sheet, ctx, path.name, mentions, multi=len(sheets) > 1)
     return out
 
 
-def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: str, multi: bool) -> None:
+def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: str, mentions: Mentions,
+                 multi: bool) -> None:
     graph, cols, width = ctx.graph, sheet.cols, len(sheet.header)
     where = f"{file_name}:{sheet.name}" if multi else file_name
     kept = 0
@@ -204,11 +208,13 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
             out.report.rejected.append(_rejection(where, i, "(row)", len(row),
                                                   f"expected {width} columns as in the header"))
             continue
+        n_records = len(out.records)
         with out.row(i) as recs:
             if sheet.name == DETAILS_SHEET:
-                kept += _details_row(recs, row, cell, src, graph, file_name)
+                kept += _details_row(recs, row, cell, src, graph, file_name, mentions)
             else:
-                kept += _partner_row(recs, row, cell, src, graph, file_name)
+                kept += _partner_row(recs, row, cell, src, graph, file_name, mentions)
+        mentions.row_loaded(len(out.records) > n_records)
         # ParsedFile names the file only; in a workbook the sheet matters too.
         for rej in out.report.rejected[before:]:
             rej.file = where
@@ -224,7 +230,8 @@ def _rejection(file: str, row: int, column: str, value: Any, reason: str) -> Any
     return Rejection(file, row, column, value, reason)
 
 
-def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str) -> int:
+def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str,
+                 mentions: Mentions) -> int:
     t = DETAILS_COLUMNS
     pcn = _code(cell(row, "pcn"), t["pcn"][0], _PCN_CODE, "an ODS PCN code (U and 5 digits)")
     ccg = _code(cell(row, "ccg"), t["ccg"][0], _ORG_CODE, "an ODS CCG code (3-6 capital letters/digits)")
@@ -233,7 +240,9 @@ def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: An
         raise RecordError(t["name"][0], "", "expected the PCN's name")
     opened = _date(cell(row, "open"), t["open"][0])
     closed = _date(cell(row, "close"), t["close"][0])
-    recs.append(node(ccg, "CCG", {"name": _text(cell(row, "ccg_name"))}, source=src, stub=True))
+    recs.append(node(ccg, "CCG", {"name": _text(cell(row, "ccg_name"))}, source=src,
+                     stub=mentions.stub(ccg, "ons_code")))
+    mentions.written(pcn)
     recs.append(node(pcn, "PCN", {"name": name, "postcode": _text(cell(row, "postcode")),
                                   "valid_from": opened, "valid_to": closed},
                      source=src, stub=node_outranked(graph, pcn, file_name, "valid_from")))
@@ -243,15 +252,18 @@ def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: An
     return 0
 
 
-def _partner_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str) -> int:
+def _partner_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str,
+                 mentions: Mentions) -> int:
     t = PARTNER_COLUMNS
     practice = _code(cell(row, "practice"), t["practice"][0], _ORG_CODE,
                      "an ODS practice code (3-6 capital letters/digits)")
     pcn = _code(cell(row, "pcn"), t["pcn"][0], _PCN_CODE, "an ODS PCN code (U and 5 digits)")
     start = _date(cell(row, "start"), t["start"][0])
     end = _date(cell(row, "end"), t["end"][0])
-    recs.append(node(practice, "Practice", {"name": _text(cell(row, "practice_name"))}, source=src, stub=True))
-    recs.append(node(pcn, "PCN", {"name": _text(cell(row, "pcn_name"))}, source=src, stub=True))
+    recs.append(node(practice, "Practice", {"name": _text(cell(row, "practice_name"))}, source=src,
+                     stub=mentions.stub(practice, "status")))
+    recs.append(node(pcn, "PCN", {"name": _text(cell(row, "pcn_name"))}, source=src,
+                     stub=mentions.stub(pcn, "valid_from")))
     if rel_outranked(graph, practice, "MEMBER_OF", pcn, start, file_name):
         return 1
     recs.append(rel(practice, "MEMBER_OF", pcn, {"valid_from": start, "valid_to": end}, source=src))

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.models import node, rel
 
 KIND = "epraccur"
@@ -41,6 +42,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     if rows and rows[0] and rows[0][0].strip().lower().startswith("organisation"):
         raise FileRejected(path.name, "epraccur has no header row; this looks like a different file", 1)
     skipped = 0
+    kept = 0  # links the graph already holds from a newer release
+    # Several releases, or ePCN's passing mentions, may describe the same practice or CCG: the newer
+    # file wins whatever the load order (see loaders.precedence).
+    mentions = Mentions(ctx.graph, path.name)
     for i, row in enumerate(rows, start=1):
         if i % 2000 == 0:
             ctx.tick(i, len(rows))
@@ -53,6 +58,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         if col(row, 26) != GP_PRACTICE_SETTING:
             skipped += 1
             continue
+        n_records = len(out.records)
         with out.row(i) as recs:
             code = col(row, 1)
             if not _CODE.match(code):
@@ -68,16 +74,23 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
                 "close_date": yyyymmdd(col(row, 12), COLUMNS[12]),
                 "valid_from": yyyymmdd(col(row, 11), COLUMNS[11]),
                 "valid_to": yyyymmdd(col(row, 12), COLUMNS[12]),
-            }, source=src))
+            }, source=src, stub=node_outranked(ctx.graph, code, path.name, "status")))
             commissioner = col(row, 15)
             if commissioner:
-                recs.append(node(commissioner, "CCG", {}, source=src, stub=True))
-                recs.append(rel(code, "COMMISSIONED_BY", commissioner, {
-                    "valid_from": yyyymmdd(col(row, 16), COLUMNS[16]),
-                    "valid_to": yyyymmdd(col(row, 17), COLUMNS[17]),
-                }, source=src))
+                recs.append(node(commissioner, "CCG", {}, source=src, stub=mentions.stub(commissioner, "ons_code")))
+                joined = yyyymmdd(col(row, 16), COLUMNS[16])
+                if rel_outranked(ctx.graph, code, "COMMISSIONED_BY", commissioner, joined, path.name):
+                    kept += 1
+                else:
+                    recs.append(rel(code, "COMMISSIONED_BY", commissioner, {
+                        "valid_from": joined,
+                        "valid_to": yyyymmdd(col(row, 17), COLUMNS[17]),
+                    }, source=src))
             else:
                 out.unresolved(i, code, "no commissioner code: practice loaded without COMMISSIONED_BY")
+        mentions.row_loaded(len(out.records) > n_records)
     ctx.tick(len(rows), len(rows))
+    if kept:
+        out.report.notes.append(f"{kept} COMMISSIONED_BY link(s) already loaded from a newer release kept as they are")
     out.report.notes.append(f"{skipped} rows with a prescribing setting other than 4 (GP practice) skipped")
     return out

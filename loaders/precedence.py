@@ -61,3 +61,41 @@ def rel_outranked(graph: OrgGraph, start: str, rel_type: str, end: str, valid_fr
     if start not in graph.g or end not in graph.g:
         return False
     return outranked(graph.g.get_edge_data(start, end, f"{rel_type}|{valid_from or ''}"), file_name)
+
+
+class Mentions:
+    """Nodes a file names only in passing (a practice in ePCN, a CCG in epraccur), written as stubs.
+
+    A stub never overwrites, so two files that only mention the same node would otherwise leave it
+    with whichever file came first as its source. Here the higher-ranked file's mention wins: when
+    the graph holds the node as a stub (no ``full_marker``) from a lower-ranked file, the first
+    mention in this file is written as a record that replaces the stub's name and source. Later
+    mentions in the file stay stubs, so the source is the first row, as it would be if the node had
+    not existed. Call :meth:`row_loaded` after each row that loaded, so a rejected row's mention does
+    not count.
+    """
+
+    def __init__(self, graph: OrgGraph, file_name: str):
+        self.graph, self.file_name = graph, file_name
+        self.rank = file_rank(file_name)
+        self.done: set[str] = set()
+        self.pending: list[str] = []
+
+    def stub(self, node_id: str, full_marker: str) -> bool:
+        """Whether to write this mention of ``node_id`` as a stub (True) or as a replacing record."""
+        if node_id in self.done:
+            return True
+        existing = self.graph.g.nodes.get(node_id)
+        self.pending.append(node_id)
+        if existing is None or full_marker in existing:
+            return True
+        return not file_rank(source_file(existing.get("source"))) < self.rank
+
+    def written(self, node_id: str) -> None:
+        """This file writes ``node_id`` in full itself: later mentions in the file must not replace it."""
+        self.pending.append(node_id)
+
+    def row_loaded(self, loaded: bool) -> None:
+        if loaded:
+            self.done.update(self.pending)
+        self.pending.clear()
