@@ -737,7 +737,7 @@ class _Generator:
             if person in c.behaviour:
                 continue
             c.behaviour[person] = rng.choices(
-                ("full", "partial", "nil", "stale", "late"), weights=(55, 15, 12, 10, 8))[0]
+                ("full", "partial", "nil", "stale", "late"), weights=(50, 20, 12, 10, 8))[0]
         c.behaviour[director] = "nil"  # the headline: a federation director who declares nothing
         c.headline_director = director
         # The federation directorship of one PCCC GP ended in June: later awards are not conflicts via it.
@@ -788,7 +788,11 @@ class _Generator:
             interests = c.interests.get(person, [])
             name = w.name(person)
             is_gp = any(p.get("member_type") == "gp" for q, _, p in c.members if q == person)
-            shown = f"Dr {name}" if is_gp and rng.random() < 0.6 else name.upper() if rng.random() < 0.1 else name
+            # How registers print names: titles, capitals, "Surname, Forename".
+            style = rng.random()
+            first, _, last = name.partition(" ")
+            shown = (f"Dr {name}" if is_gp and style < 0.6 else name.upper() if style < 0.7
+                     else f"{last}, {first}" if style < 0.8 else name)
             position = "; ".join(positions[person])
             chosen = list(interests)
             if behaviour == "nil" or not chosen:
@@ -806,22 +810,51 @@ class _Generator:
                     date_from = "2019-11-01"  # declared only from November
                 if date_to and date_from and date_to < date_from:
                     date_to = date_from
-                itype = "indirect" if indirect else _interest_type(rtype, org, w)
-                text = self.org_text(org, rng.random() < 0.3)
+                itype = "indirect" if indirect else _interest_type(rtype)
+                text = self.org_text(org, nature)
+                # Dates as registers write them: "April 2016" (read as the 1st), "ongoing" for open.
+                shown_from: str | None = date_from
+                if date_from and rng.random() < 0.2:
+                    day = dt.date.fromisoformat(date_from)
+                    shown_from, date_from = f"{day:%B %Y}", _d(day.replace(day=1))
+                shown_to = date_to or ("ongoing" if rng.random() < 0.3 else None)
                 reg.entries.append(self.entry(shown, position, text, itype, not indirect, nature,
-                                              date_from, date_to, False))
+                                              shown_from, shown_to, False))
                 w.declarations.append(_Decl(person, org, date_from, date_to, filename, len(reg.entries)))
+        if self.scale.n_ccgs > 10 and self.world.registers:
+            # At national scale one combined register file stands in for two hundred.
+            combined = self.world.registers[0]
+            for d in w.declarations:
+                if d.register == filename:
+                    d.register, d.row_index = combined.filename, d.row_index + len(combined.entries)
+            combined.entries.extend(reg.entries)
+            return
+        if self.scale.n_ccgs > 10:
+            reg.filename, reg.title = "register_all_ccgs.xlsx", "Registers of interests 2019/20: all CCGs"
+            for d in w.declarations:
+                if d.register == filename:
+                    d.register = reg.filename
         self.world.registers.append(reg)
 
-    def org_text(self, org: str, vary: bool) -> str:
+    def org_text(self, org: str, nature: str) -> str:
+        """The organisation as a declarant writes it: mostly its name, sometimes a little differently."""
         name = self.world.name(org)
         if not org.startswith(ID_PREFIX):
             return f"{name} ({org})"  # a real practice: the ODS code in the text settles it
-        if not vary:
+        style = self.rng.random()
+        if style < 0.55:
             return name
-        if name.endswith(" Ltd"):
+        if style < 0.65 and name.endswith(" Ltd"):
             return name[:-4] + " Limited"
-        return name.upper()
+        if style < 0.75:
+            return name.upper()
+        if style < 0.85 and " Centre" in name:
+            return name.replace(" Centre", " Center")  # a near miss the loader matches by fuzzy score
+        if style < 0.9:
+            return name.replace(" and ", " & ") if " and " in name else f"The {name}"
+        if nature in ("GP partner", "Director", "Trustee"):
+            return f"{nature} at {name}"
+        return f"{name} - {nature.lower()}" if "(" not in nature else name
 
     @staticmethod
     def entry(name: str, position: str, declared: str, itype: str | None, direct: bool | None,
@@ -990,7 +1023,7 @@ class _Statuses:
         return "declared" if all(covered) else "undeclared" if not any(covered) else "partial"
 
 
-def _interest_type(rtype: str, org: str, world: World) -> str:
+def _interest_type(rtype: str) -> str:
     if rtype == "TRUSTEE_OF":
         return "non_financial_personal"
     if rtype == "ADVISES":

@@ -1,0 +1,264 @@
+"""`orggraph demo`: generate a synthetic health economy, write it as files, load them, scan, report.
+
+The demo goes the long way round on purpose: the generated world is written as graph CSVs and
+registers of interests in the NHS England template, and those files are loaded through the same
+loaders a user's files go through, so the demo exercises the real pipeline end to end.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from orggraph.graph import OrgGraph
+from orggraph.store import Store
+
+console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False)
+
+# A store holding this node was filled by a previous demo run and may be replaced without asking.
+DEMO_MARKER = "SYN-REG-1"
+DEMO_FILE_PATTERNS = ("nodes_*.csv", "rels_*.csv", "register_*.xlsx")
+
+
+@dataclass
+class Findings:
+    """What the engine found on the loaded store, summarised for the report."""
+
+    conflicts: list[Any] = field(default_factory=list)
+    quorum: dict[str, Any] = field(default_factory=dict)  # decision id -> QuorumResult
+    composition_failures: list[tuple[str, str, Any]] = field(default_factory=list)  # committee, date, result
+
+    @property
+    def breaches(self) -> list[Any]:
+        return [c for c in self.conflicts if c.breach]
+
+    @property
+    def undeclared(self) -> list[Any]:
+        return [c for c in self.conflicts if c.declaration == "undeclared"]
+
+    @property
+    def inquorate(self) -> list[str]:
+        return sorted(d for d, q in self.quorum.items() if not q.quorate)
+
+
+def load_ods(directory: Path) -> Any:
+    """Real practices and CCGs from epraccur (and CCG names from an ONS lookup) in ``directory``,
+    parsed by the real loaders."""
+    from loaders import epraccur, ons
+    from loaders.base import FileRejected, LoadContext
+    from orggraph.models import Node
+    from orggraph.synthetic import ods_from_records
+
+    epraccur_files = sorted(directory.glob("epraccur*.csv"))
+    if not epraccur_files:
+        raise click.BadParameter(f"no epraccur*.csv in {directory}", param_hint="--ods")
+    try:
+        parsed = epraccur.parse(epraccur_files[-1], LoadContext())
+    except FileRejected as exc:
+        raise click.BadParameter(str(exc), param_hint="--ods") from None
+    names: dict[str, str] = {}
+    for lookup in sorted(directory.glob("ons_ccg*_stp*.csv"))[:1]:
+        try:
+            for rec in ons.parse(lookup, LoadContext()).records:
+                if isinstance(rec, Node) and rec.label == "CCG" and rec.props.get("name"):
+                    names[rec.id] = str(rec.props["name"])
+        except FileRejected as exc:
+            console.print(f"[yellow]note:[/yellow] {exc}; CCGs keep their codes as names")
+    return ods_from_records(parsed.records, names or None)
+
+
+def prepare_out(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    # Files a previous demo wrote would otherwise be loaded again (a type no longer generated, say).
+    for pattern in DEMO_FILE_PATTERNS:
+        for stale in out.glob(pattern):
+            stale.unlink()
+
+
+def scan(graph: OrgGraph) -> Findings:
+    from orggraph import engine
+
+    findings = Findings(conflicts=list(engine.conflicts(graph)))
+    decisions = sorted(nid for nid, _ in graph.nodes("Decision"))
+    for did in decisions:
+        findings.quorum[did] = engine.quorum(graph, did)
+    for cid, data in sorted(graph.nodes("Committee")):
+        if data.get("committee_type") != "pccc":
+            continue
+        days = sorted({graph.g.nodes[d]["date"] for d, _, _ in graph.in_rels(cid, ["DECIDED_BY"])})
+        for day in days:
+            result = engine.composition(graph, cid, day)
+            if not result.ok:
+                findings.composition_failures.append((cid, day, result))
+    return findings
+
+
+def most_telling(graph: OrgGraph, conflicts: list[Any]) -> Any | None:
+    """A financial, undeclared, direct conflict where the member voted, on the largest decision."""
+    def rank(c: Any) -> tuple[Any, ...]:
+        value = graph.g.nodes[c.decision_id].get("value_gbp") or 0
+        return (c.breach, c.declaration == "undeclared", "financial" in c.interest_types, c.direct,
+                c.score, value, c.decision_id, c.person_id)
+
+    return max(conflicts, key=rank) if conflicts else None
+
+
+def _name(graph: OrgGraph, nid: str | None) -> str:
+    if nid is None:
+        return "-"
+    data = graph.g.nodes.get(nid) or {}
+    return str(data.get("name") or data.get("title") or nid)
+
+
+def report(graph: OrgGraph, findings: Findings, store_uri: str, seconds: float, files: int) -> Any | None:
+    from rich.table import Table
+
+    stats = graph.stats()
+    table = Table(title="What the demo loaded", show_header=True)
+    table.add_column("nodes")
+    table.add_column("count", justify="right")
+    table.add_column("relationships")
+    table.add_column("count", justify="right")
+    nodes, rels = list(stats["nodes"].items()), list(stats["relationships"].items())
+    for i in range(max(len(nodes), len(rels))):
+        n = nodes[i] if i < len(nodes) else ("", "")
+        r = rels[i] if i < len(rels) else ("", "")
+        table.add_row(n[0], str(n[1]), r[0], str(r[1]))
+    out_console.print(table)
+    people = {c.person_id for c in findings.conflicts}
+    decisions = {c.decision_id for c in findings.conflicts}
+    out_console.print(f"\n[bold]Findings[/bold] ({files} files loaded and scanned in {seconds:.1f} s)")
+    out_console.print(f"  conflicts of interest:   {len(findings.conflicts)} "
+                      f"({len(people)} people, {len(decisions)} decisions)")
+    out_console.print(f"  breaches (voted while conflicted): {len(findings.breaches)}")
+    out_console.print(f"  undeclared conflicts:    {len(findings.undeclared)}")
+    partial = sum(1 for c in findings.conflicts if c.declaration == "partial")
+    out_console.print(f"  partly declared:         {partial}")
+    out_console.print(f"  inquorate decisions:     {len(findings.inquorate)}"
+                      + (f" ({', '.join(findings.inquorate[:5])}{', ...' if len(findings.inquorate) > 5 else ''})"
+                         if findings.inquorate else ""))
+    failing = sorted({c for c, _, _ in findings.composition_failures})
+    out_console.print(f"  PCCC composition failures: {len(findings.composition_failures)} decision dates"
+                      + (f" on {', '.join(failing)}" if failing else ""))
+    top = most_telling(graph, findings.conflicts)
+    store_opt = f"--store {store_uri} "
+    if top is not None:
+        out_console.print(f"\n[bold]The most telling decision[/bold]: {top.decision_id} "
+                          f"\"{_name(graph, top.decision_id)}\" ({top.date})")
+        out_console.print(f"  {top.explanation}", soft_wrap=False)
+        q = findings.quorum.get(top.decision_id)
+        if q is not None:
+            out_console.print(f"  Quorum: {q.explanation}")
+    example_committee = failing[0] if failing else next(
+        (cid for cid, d in sorted(graph.nodes("Committee")) if d.get("committee_type") == "pccc"), None)
+    commissioner = next((e for e, _, _ in graph.out_rels(example_committee, ["COMMITTEE_OF"])), None) \
+        if example_committee else None
+    fail_day = next((d for c, d, _ in findings.composition_failures if c == example_committee), "2019-12-31")
+    out_console.print("\n[bold]Next[/bold]")
+    lines = []
+    if top is not None:
+        lines += [f"orggraph {store_opt}conflicts --decision {top.decision_id} --format table",
+                  f"orggraph {store_opt}quorum --decision {top.decision_id}"]
+    if findings.inquorate:
+        lines.append(f"orggraph {store_opt}quorum --decision {findings.inquorate[0]}")
+    if example_committee:
+        lines.append(f"orggraph {store_opt}composition --committee {example_committee} --as-of {fail_day}")
+    if commissioner:
+        lines.append(f"orggraph {store_opt}audit --commissioner {commissioner} --as-of 2019-12-31 --format table")
+    lines += [f"orggraph {store_opt}conflicts --format csv > conflicts.csv",
+              f"orggraph {store_opt}serve    # then open http://127.0.0.1:8000/"
+              + (f"decision/{top.decision_id}" if top is not None else "")]
+    for line in lines:
+        out_console.print(f"  {line}", soft_wrap=True)
+    return top
+
+
+def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | None, reset: bool) -> Any:
+    from loaders.pipeline import load_paths
+    from loaders.register import write_register_xlsx
+    from orggraph.export import export_graph
+    from orggraph.synthetic import generate
+
+    start = time.perf_counter()
+    if store.graph().g.number_of_nodes() and DEMO_MARKER not in store.graph() and not reset:
+        raise click.UsageError(f"the store {store.uri} already holds data that is not a demo; "
+                               "choose another with --store, or pass --reset to replace it")
+    ods = load_ods(ods_dir) if ods_dir else None
+    world = generate(scale, seed, ods)
+    console.print(f"generated {scale} world (seed {seed}{', real ODS practices' if ods else ''}): "
+                  f"{len(world.nodes)} nodes, {len(world.rels)} relationships, "
+                  f"{len(world.register_entries)} register rows")
+    prepare_out(out)
+    graph = OrgGraph()
+    applied = graph.apply(world.records)
+    if applied.rejected:  # the generator validated every record; this would be a generator bug
+        index, err = applied.rejected[0]
+        raise click.ClickException(f"generated record {index} does not fit the schema: {err}")
+    written = export_graph(graph, "csv", out)
+    registers = [write_register_xlsx(out / reg.filename, reg.entries, title=reg.title) for reg in world.registers]
+    # Nodes before relationships before registers (which resolve people and organisations by name).
+    files = sorted(written, key=lambda p: (not p.name.startswith("nodes_"), p.name)) + registers
+    console.print(f"wrote {len(files)} files to {out}")
+    store.clear()
+    reports = load_paths(store, files)
+    problems = [r for r in reports if r.status != "loaded" or r.rejected or r.unresolved]
+    for rep in problems:
+        console.print(f"[red]{rep.status}[/red] {rep.file}: rejected {len(rep.rejected)}, "
+                      f"unresolved {len(rep.unresolved)} {rep.error or ''}")
+        for rej in rep.rejected[:5]:
+            console.print(f"  rejected: {rej}", markup=False)
+        for un in rep.unresolved[:5]:
+            console.print(f"  unresolved: row {un.row}: {un.text!r}: {un.reason}", markup=False)
+    if any(r.status != "loaded" for r in reports):
+        raise click.ClickException("the demo files did not load; see above")
+    loaded = store.graph()
+    findings = scan(loaded)
+    return report(loaded, findings, store.uri, time.perf_counter() - start, len(files))
+
+
+def register(cli: click.Group) -> None:
+    from orggraph_cli.main import store_from
+
+    @cli.command()
+    @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("orggraph-demo"),
+                  show_default=True, help="Folder for the generated graph CSVs and registers.")
+    @click.option("--seed", default=42, show_default=True, type=int, help="Same seed, same world.")
+    @click.option("--ods", "ods_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                  help="Folder with a real epraccur (and ONS CCG lookup): use real practices and CCGs.")
+    @click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True)
+    @click.option("--reset", is_flag=True, help="Replace a store that holds other data.")
+    @click.option("--serve", "serve", is_flag=True, help="Then serve the API and browser views.")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+    @click.pass_context
+    def demo(ctx: click.Context, out: Path, seed: int, ods_dir: Path | None, scale: str, reset: bool,
+             serve: bool, host: str, port: int) -> None:
+        """Build a synthetic health economy, load it through the real loaders, scan it and report.
+
+        People are synthetic; practice and CCG ids start SYN- and cannot clash with ODS codes
+        (with --ods, real practices and CCGs are used instead).
+        """
+        store = store_from(ctx)
+        top = run_demo(store, out, seed, scale, ods_dir, reset)
+        if not serve:
+            return
+        try:
+            from orggraph_cli.serve_command import run_server
+        except ModuleNotFoundError:
+            console.print("[yellow]orggraph serve is not available in this build[/yellow]")
+            sys.exit(1)
+        base = f"http://{host}:{port}"
+        if top is not None:
+            out_console.print(f"\nServing on {base}/ ; the most telling decision: "
+                              f"{base}/decision/{top.decision_id} (API: {base}/decisions/{top.decision_id})")
+        else:
+            out_console.print(f"\nServing on {base}/")
+        out_console.print("Press Ctrl+C to stop.")
+        run_server(store.uri, host, port)
