@@ -144,7 +144,7 @@ def build_view(graph: OrgGraph, *, element_id: str = "graph", highlight_nodes: I
                    "highlight": {"background": color, "border": "#000000"}},
             borderWidth=5 if is_hl else 1, size=22 if is_hl else 14,
             font={"color": "#ffffff" if label == "Decision" else "#111111"},
-            group=label, nodeLabel=label, highlighted=is_hl, url=node_url(nid) if node_url else None,
+            nodeLabel=label, highlighted=is_hl, url=node_url(nid) if node_url else None,
         )
     for start, end, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"],
                                                                       e[2].get("valid_from") or "")):
