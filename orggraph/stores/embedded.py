@@ -42,9 +42,10 @@ class EmbeddedStore(Store):
         if stamp is None:
             graph = OrgGraph()
         else:
+            # OSError too: a folder, or a file we may not read, where the store should be.
             try:
                 graph = OrgGraph.from_data(orjson.loads(self.path.read_bytes()))
-            except (orjson.JSONDecodeError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, orjson.JSONDecodeError, ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"{self.path}: not a readable orggraph store ({exc})") from exc
         self._cache, self._stamp = graph, stamp
         return graph
