@@ -88,19 +88,22 @@ class Scale:
     salaried_per_practice: tuple[int, int]
     relatives_per_ccg: int
     attendance_rate: float = 0.9
+    # With real ODS data: at most this many practices per CCG (None: all of them).
+    ods_practice_cap: int | None = None
 
 
 SCALES: dict[str, Scale] = {
     "demo": Scale("demo", n_ccgs=3, practices_per_ccg=(16, 24), federations_per_ccg=2, pcns_per_ccg=3,
                   n_vanguards=1, companies_per_ccg=2, charities_per_ccg=1, care_homes_per_ccg=1,
                   ccgs_per_stp=3, meetings_per_committee=6, decisions_per_meeting=(1, 3),
-                  partners_per_practice=(2, 4), salaried_per_practice=(0, 1), relatives_per_ccg=6),
+                  partners_per_practice=(2, 4), salaried_per_practice=(0, 1), relatives_per_ccg=6,
+                  ods_practice_cap=24),
     # ~7,000 practices, ~45,000 people, 200 CCGs, 1,000 federations, 50 vanguards, ~10,000 decisions.
     "national": Scale("national", n_ccgs=200, practices_per_ccg=(30, 40), federations_per_ccg=5,
                       pcns_per_ccg=6, n_vanguards=50, companies_per_ccg=3, charities_per_ccg=2,
                       care_homes_per_ccg=3, ccgs_per_stp=5, meetings_per_committee=10,
                       decisions_per_meeting=(2, 3), partners_per_practice=(3, 5),
-                      salaried_per_practice=(0, 1), relatives_per_ccg=30),
+                      salaried_per_practice=(0, 1), relatives_per_ccg=50),
 }
 
 
@@ -517,11 +520,11 @@ class _Generator:
                 by_ccg[p.ccg].append(p)
             lo, hi = s.practices_per_ccg
             # Prefer CCGs of about the scale's size (a demo wants small ones), in code order.
-            fits = sorted(code for code, ps in by_ccg.items() if lo <= len(ps) <= hi * 2)
+            fits = sorted(code for code, ps in by_ccg.items() if lo <= len(ps) <= hi)
             others = sorted(code for code in by_ccg if code not in fits)
             chosen = (fits + others)[: s.n_ccgs]
             for code in chosen:
-                ps = sorted(by_ccg[code], key=lambda p: p.code)[: hi * 2]
+                ps = sorted(by_ccg[code], key=lambda p: p.code)[: s.ods_practice_cap]
                 ccg_specs.append((code, self.ods.ccg_names.get(code) or f"NHS CCG {code}", ps))
         else:
             for _ in range(s.n_ccgs):
@@ -668,7 +671,7 @@ class _Generator:
         c.pccc = f"{ID_PREFIX}COM-{c.index + 1:03d}-PCCC"
         c.gb = f"{ID_PREFIX}COM-{c.index + 1:03d}-GB"
         w.add_node(c.pccc, "Committee", {"name": f"{c.name} Primary Care Commissioning Committee",
-                                         "committee_type": "pccc", "quorum": 4, "quorum_lay": 1})
+                                         "committee_type": "pccc", "quorum": 3, "quorum_lay": 1})
         w.add_node(c.gb, "Committee", {"name": f"{c.name} Governing Body", "committee_type": "governing_body",
                                        "quorum": 6, "quorum_lay": 1})
         w.add_rel(c.pccc, "COMMITTEE_OF", c.id, {"valid_from": "2015-04-01"})
@@ -707,7 +710,7 @@ class _Generator:
         rng.shuffle(others)
         pccc_gps = [director, *others[:2]]
         gb_gps = others[2:6]
-        # PCCC: lay chair, lay, two executives, three GPs (4 > 3), a non-voting Healthwatch seat.
+        # PCCC: lay chair, lay, two executives, three GPs (4 > 3), a non-voting Healthwatch seat; quorum 3.
         seat(lay_chair, c.pccc, "chair", "lay")
         seat(lay_ppi, c.pccc, "member", "lay")
         seat(accountable, c.pccc, "member", "executive")
@@ -749,8 +752,11 @@ class _Generator:
     def relatives(self, c: _Ccg) -> None:
         w, rng = self.world, self.rng
         members = sorted({p for p, _, _ in c.members})
+        partners = [gp for p in sorted(c.partners) for gp in c.partners[p]]
         for k in range(self.scale.relatives_per_ccg):
-            member = members[k % len(members)] if k < len(members) else rng.choice(members)
+            # The first few relatives belong to committee members (the conflicts that matter); the
+            # rest to other GPs, as in any town.
+            member = members[k] if k < min(8, len(members)) else rng.choice(partners)
             surname = self.world.name(member).split()[-1]
             relation = rng.choice(("spouse", "spouse", "sibling", "child", "parent"))
             relative = self.person("Relative", surname if relation != "sibling" or rng.random() < 0.5 else None)
