@@ -10,7 +10,7 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    names = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(here))
+    names = sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(here)])
                    if m.name.startswith("bench_"))
     wanted = argv or names
     for name in wanted:
