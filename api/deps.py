@@ -52,9 +52,11 @@ def require_node(graph: OrgGraph, node_id: str, labels: tuple[str, ...] | frozen
     return dict(data)
 
 
-def parse_date(value: str | None, name: str) -> str | None:
+def parse_date(value: str | dt.date | None, name: str) -> str | None:
     if value is None or value == "":
         return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
@@ -69,6 +71,7 @@ GraphDep = Annotated[OrgGraph, Depends(get_graph)]
 StoreDep = Annotated[Store, Depends(get_store)]
 MemoDep = Annotated[GraphMemo, Depends(get_memo)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-AsOf = Annotated[str | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]
+AsOf = Annotated[dt.date | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]
+DateParam = Annotated[dt.date | None, Query(description="yyyy-mm-dd")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]
