@@ -1,0 +1,200 @@
+"""The synthetic health economy: deterministic, valid, synthetic people, ids that cannot be ODS codes,
+both scales from the same code, and the scenarios the demo promises actually planted."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from orggraph.graph import OrgGraph
+from orggraph.models import Node, Rel, node, rel
+from orggraph.synthetic import FIRST_NAMES, SURNAMES, World, generate
+
+# ODS and ONS codes are capital letters and digits only (A81001, 00C, RXX01, E38000001, U12345).
+ODS_SHAPE = re.compile(r"^[A-Z0-9]{3,9}$")
+
+
+def canonical(world: World) -> dict:
+    g = OrgGraph()
+    result = g.apply(world.records)
+    assert not result.rejected
+    return g.to_data()
+
+
+@pytest.fixture(scope="module")
+def demo() -> World:
+    return generate("demo", 42)
+
+
+@pytest.fixture(scope="module")
+def national() -> World:
+    return generate("national", 42)
+
+
+def test_same_seed_same_world_and_register(demo: World) -> None:
+    again = generate("demo", 42)
+    assert canonical(again) == canonical(demo)
+    assert again.register_entries == demo.register_entries
+    assert again.planted == demo.planted
+
+
+def test_different_seed_differs(demo: World) -> None:
+    other = generate("demo", 7)
+    assert canonical(other) != canonical(demo)
+    assert other.register_entries != demo.register_entries
+
+
+def test_every_record_validates_and_fits_the_graph(demo: World) -> None:
+    for rec in demo.records:
+        if isinstance(rec, Node):
+            again = node(rec.id, rec.label, rec.props)
+        else:
+            again = rel(rec.start, rec.type, rec.end, rec.props)
+        assert again == rec
+    g = OrgGraph()
+    result = g.apply(demo.records)
+    assert result.rejected == []
+    assert g.g.number_of_nodes() == len(demo.nodes)
+    assert g.g.number_of_edges() == len(demo.rels)
+
+
+def test_every_record_says_it_is_synthetic(demo: World) -> None:
+    sources = Counter(rec.props.get("source") for rec in demo.records)
+    assert sources == {"synthetic:demo:seed42": len(demo.records)}
+
+
+def test_people_are_synthetic_and_uniquely_named(demo: World) -> None:
+    names = [n.props["name"] for n in demo.nodes.values() if n.label == "Person"]
+    assert len(names) == len(set(names)), "register matching by name needs unique names"
+    first, surnames = set(FIRST_NAMES), set(SURNAMES)
+    for name in names:
+        given, family = name.split(" ")
+        assert given in first and family in surnames, name
+
+
+def test_ids_cannot_be_ods_codes(demo: World, real_data: Path) -> None:
+    real: set[str] = set()
+    with (real_data / "epraccur_2019-11.csv").open(newline="", encoding="utf-8-sig") as fh:
+        real |= {row[0] for row in csv.reader(fh) if row}
+    with (real_data / "etr_c2016_nhsparse.csv").open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        real |= {row[0] for row in csv.reader(fh) if row}
+    with (real_data / "ons_ccg19_stp19_apr2019.csv").open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            real |= {row["CCG19CD"], row["CCG19CDH"], row["STP19CD"]}
+    assert len(real) > 14_000
+    ids = set(demo.nodes)
+    assert not ids & real
+    assert all(i.startswith("SYN-") and not ODS_SHAPE.match(i) for i in ids)
+
+
+def test_register_rows_have_the_writer_keys(demo: World) -> None:
+    keys = {"name", "position", "declared_interest", "interest_type", "direct", "nature", "date_from",
+            "date_to", "mitigation"}
+    assert demo.register_entries and all(set(e) == keys for e in demo.register_entries)
+    texts = [e["declared_interest"] for e in demo.register_entries]
+    assert "Nil" in texts  # nil returns
+    assert any(e["name"].startswith("Dr ") for e in demo.register_entries)
+    assert any(e["date_to"] == "2019-03-31" for e in demo.register_entries)  # a stale entry
+    names = {n.props["name"] for n in demo.nodes.values() if n.label != "Person"}
+    assert any(t not in names and t != "Nil" for t in texts)  # organisations written differently
+
+
+def test_demo_plants_every_kind_of_finding(demo: World) -> None:
+    planted = demo.planted
+    conflicts = list(planted.conflicts.values())
+    assert {c.declaration for c in conflicts} == {"declared", "partial", "undeclared"}
+    assert {c.participation for c in conflicts} == {"voted", "withdrew", "present", "absent", "unknown"}
+    assert any(not c.direct for c in conflicts) and any("indirect" in c.interest_types for c in conflicts)
+    assert {"financial", "non_financial_personal"} <= {t for c in conflicts for t in c.interest_types}
+    assert planted.inquorate
+    # Indirect conflicts through relatives, with the FAMILY_OF link stored in both directions.
+    family = {(r.start, r.end) for r in demo.rels if r.type == "FAMILY_OF"}
+    first_hops = {p[:2] for c in conflicts if not c.direct for p in c.paths if len(p) > 1}
+    assert {hop for hop in first_hops if hop in family}, "a link stored person -> relative"
+    assert {hop for hop in first_hops if hop[::-1] in family}, "a link stored relative -> person"
+
+    # The headline: a federation director on the PCCC who declared nothing and voted on its award.
+    head = planted.conflicts[(demo.headline["person"], demo.headline["decision"])]
+    assert (head.declaration, head.participation, head.direct) == ("undeclared", "voted", True)
+    assert "financial" in head.interest_types
+
+
+def test_pccc_loses_its_majority_when_a_gp_joins(demo: World) -> None:
+    failures = demo.planted.composition_failures
+    assert list(failures) == ["SYN-COM-001-PCCC"]
+    days = failures["SYN-COM-001-PCCC"]
+    assert days[0] == "2019-10-01" and days[-1] == "2020-03-31" and len(days) == 183
+    joiner = [r for r in demo.rels if r.type == "SITS_ON" and r.props.get("valid_from") == "2019-10-01"]
+    assert len(joiner) == 1 and joiner[0].props["member_type"] == "gp"
+
+
+def test_members_who_joined_after_and_interests_that_ended(demo: World) -> None:
+    planted = demo.planted
+    joiner = next(r.start for r in demo.rels if r.type == "SITS_ON" and r.props.get("valid_from") == "2019-10-01")
+    joined = [c for c in planted.conflicts.values() if c.person_id == joiner]
+    assert joined and all(c.date >= "2019-10-01" for c in joined)
+    ended = [r for r in demo.rels if r.props.get("valid_to") and "2019-04-01" <= r.props["valid_to"] < "2020-03-31"
+             and r.type in ("PARTNER_IN", "DIRECTOR_OF", "SITS_ON")]
+    assert ended
+
+
+def test_walk_follows_the_rules_on_a_small_world() -> None:
+    """The generator's own walk: family either way, structure never, max 4 hops, dates respected."""
+    from orggraph.synthetic import _Walk
+
+    labels = {"gp": "Person", "wife": "Person", "p1": "Practice", "f1": "Federation", "co": "Provider",
+              "v1": "Vanguard", "ccg": "CCG"}
+    rels = [rel("gp", "PARTNER_IN", "p1", {"valid_from": "2010-01-01"}),
+            rel("p1", "MEMBER_OF", "f1", {}), rel("f1", "SHAREHOLDER_OF", "co", {}),
+            rel("co", "VANGUARD_PARTNER", "v1", {}),
+            rel("p1", "COMMISSIONED_BY", "ccg", {}),
+            rel("wife", "FAMILY_OF", "gp", {}),
+            rel("wife", "DIRECTOR_OF", "co", {"valid_to": "2019-05-31"})]
+    walk = _Walk(labels, rels)
+    assert sorted(walk.paths("gp", {"co"}, "2019-05-01")) == [
+        (("gp", "p1", "f1", "co"), "financial"), (("gp", "wife", "co"), "indirect")]
+    assert walk.paths("gp", {"co"}, "2019-06-01") == [(("gp", "p1", "f1", "co"), "financial")]
+    assert walk.paths("gp", {"v1"}, "2019-06-01") == [(("gp", "p1", "f1", "co", "v1"), "financial")]
+    assert walk.paths("gp", {"ccg"}, "2019-06-01") == []  # structure is never an interest
+    assert walk.paths("wife", {"v1"}, "2019-05-01") == [(("wife", "co", "v1"), "financial")]
+    assert walk.paths("wife", {"p1"}, "2019-05-01") == [(("wife", "gp", "p1"), "indirect")]
+    assert walk.paths("gp", {"p1"}, "2009-12-31") == []
+
+
+def test_national_scale_from_the_same_code(national: World) -> None:
+    counts = national.counts()["nodes"]
+    assert 6_500 <= counts["Practice"] <= 7_500
+    assert 40_000 <= counts["Person"] <= 50_000
+    assert counts["CCG"] == 200 and counts["Federation"] == 1_000 and counts["Vanguard"] == 50
+    assert 9_000 <= counts["Decision"] <= 11_000
+    types = Counter(n.props["committee_type"] for n in national.nodes.values() if n.label == "Committee")
+    assert types == {"pccc": 200, "governing_body": 200}
+    committees_of = Counter(r.end for r in national.rels if r.type == "COMMITTEE_OF")
+    assert set(committees_of.values()) == {2}
+    names = [n.props["name"] for n in national.nodes.values() if n.label == "Person"]
+    assert len(names) == len(set(names))
+    assert {r.props["source"] for r in national.rels[:1000]} == {"synthetic:national:seed42"}
+
+
+def test_real_practices_and_ccgs_with_ods(real_data: Path) -> None:
+    from orggraph_cli.demo_command import load_ods
+
+    ods = load_ods(real_data)
+    world = generate("demo", 42, ods)
+    real_codes = {p.code for p in ods.practices}
+    practices = [nid for nid, n in world.nodes.items() if n.label == "Practice"]
+    ccgs = [nid for nid, n in world.nodes.items() if n.label == "CCG"]
+    assert practices and set(practices) <= real_codes
+    assert len(ccgs) == 3 and set(ccgs) <= set(ods.ccg_names)
+    ccg_of = {p.code: p.ccg for p in ods.practices}
+    for r in world.rels:
+        if r.type == "COMMISSIONED_BY" and r.start in real_codes:
+            assert ccg_of[r.start] == r.end
+    # Everything else stays synthetic.
+    others = [nid for nid in world.nodes if nid not in real_codes and nid not in ccgs]
+    assert all(nid.startswith("SYN-") for nid in others)
+    assert world.planted.conflicts
