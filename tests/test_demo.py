@@ -1,0 +1,131 @@
+"""`orggraph demo` end to end: run as a subprocess, then the engine's findings on the loaded store must be
+exactly what the generator planted (no more, no less), computed by the generator's own walk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orggraph.stores.embedded import EmbeddedStore
+from orggraph.synthetic import YEAR_END, YEAR_START, World, generate
+
+engine = pytest.importorskip("orggraph.engine")
+if not hasattr(engine, "conflicts"):  # the engine area lands separately; until then there is nothing to check
+    pytest.skip("orggraph.engine has no conflicts() yet", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parent.parent
+# The installed console script, beside the interpreter running the tests (the venv's bin).
+ORGGRAPH = str(Path(sys.executable).with_name("orggraph"))
+
+
+def run_demo(store: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    env.pop("ORGGRAPH_STORE", None)
+    proc = subprocess.run([ORGGRAPH, "--store", str(store), "demo", "--out",
+                           str(out), *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    return proc
+
+
+def compare(store_path: Path, world: World) -> None:
+    graph = EmbeddedStore(store_path).graph()
+    planted = world.planted
+    found = {(c.person_id, c.decision_id): c for c in engine.conflicts(graph)}
+    missing = sorted(set(planted.conflicts) - set(found))
+    extra = sorted(set(found) - set(planted.conflicts))
+    assert not missing and not extra, f"missing {missing[:5]}, extra {extra[:5]}"
+    for key, want in planted.conflicts.items():
+        got = found[key]
+        assert (got.declaration, got.participation, got.direct, got.breach, got.committee_id, got.date) == (
+            want.declaration, want.participation, want.direct, want.participation == "voted",
+            want.committee_id, want.date), key
+        assert set(got.interest_types) == set(want.interest_types), key
+        assert {tuple(p.node_ids) for p in got.paths} == set(want.paths), key
+        assert set(got.parties) == set(want.parties), key
+
+    decisions = sorted(nid for nid, _ in graph.nodes("Decision"))
+    assert len(decisions) == len(world.ids("Decision"))
+    inquorate = {d for d in decisions if not engine.quorum(graph, d).quorate}
+    assert inquorate == planted.inquorate
+
+    day, failing = YEAR_START, {}
+    while day <= YEAR_END:
+        on = day.isoformat()
+        for committee in planted.pccc_ids:
+            if not engine.composition(graph, committee, on).ok:
+                failing.setdefault(committee, []).append(on)
+        day += dt.timedelta(days=1)
+    assert failing == planted.composition_failures
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    base = tmp_path_factory.mktemp("demo")
+    store, out = base / "graph.json", base / "files"
+    return store, out, run_demo(store, out)
+
+
+def test_demo_findings_are_exactly_what_was_planted(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]
+                                                   ) -> None:
+    store, _, _ = demo_run
+    compare(store, generate("demo", 42))
+
+
+def test_demo_writes_real_files_and_reports(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    store, out, proc = demo_run
+    world = generate("demo", 42)
+    names = sorted(p.name for p in out.iterdir())
+    assert "nodes_Person.csv" in names and "rels_SITS_ON.csv" in names
+    assert [n for n in names if n.startswith("register_")] == sorted(r.filename for r in world.registers)
+    # The register was loaded through the register loader: declarations with DECLARED and CONCERNS.
+    graph = EmbeddedStore(store).graph()
+    declarations = list(graph.nodes("Declaration"))
+    assert len(declarations) == len(world.register_entries)
+    assert all(str(d["source"]).startswith("register_") for _, d in declarations)
+    text = proc.stdout
+    planted = world.planted
+    breaches = sum(1 for c in planted.conflicts.values() if c.participation == "voted")
+    assert f"conflicts of interest:   {len(planted.conflicts)} " in text
+    assert f"breaches (voted while conflicted): {breaches}" in text
+    assert f"inquorate decisions:     {len(planted.inquorate)}" in text
+    assert f"The most telling decision: {world.headline['decision']}" in text
+    assert f"conflicts --decision {world.headline['decision']}" in text
+
+
+def test_demo_again_replaces_its_own_store_and_is_identical(
+        demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    store, out, _ = demo_run
+    before = EmbeddedStore(store).graph()
+    csvs = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    run_demo(store, out)
+    assert EmbeddedStore(store).graph() == before
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == csvs
+
+
+def test_demo_refuses_a_store_with_other_data(tmp_path: Path) -> None:
+    from orggraph.models import node
+
+    store = tmp_path / "graph.json"
+    EmbeddedStore(store).write([node("A81001", "Practice", {"name": "Someone's real data"})])
+    proc = subprocess.run([ORGGRAPH, "--store", str(store), "demo", "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 2
+    assert "--reset" in proc.stderr
+    assert "A81001" in EmbeddedStore(store).graph()
+
+
+def test_demo_with_real_ods_files(real_data: Path, tmp_path: Path) -> None:
+    from orggraph_cli.demo_command import load_ods
+
+    store = tmp_path / "graph.json"
+    run_demo(store, tmp_path / "out", "--ods", str(real_data), "--seed", "7")
+    world = generate("demo", 7, load_ods(real_data))
+    graph = EmbeddedStore(store).graph()
+    practices = [nid for nid, _ in graph.nodes("Practice")]
+    assert practices and not any(p.startswith("SYN-") for p in practices)
+    compare(store, world)
