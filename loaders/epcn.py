@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, LoadContext, ParsedFile, Rejection, read_csv_rows, yyyymmdd
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.models import RecordError, node, rel
 
@@ -181,7 +181,8 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     # replaced by the Partner sheet's mention of it.
     mentions = Mentions(ctx.graph, path.name)
     for sheet in sheets:
-        out.report.notes.append(f"{sheet.source_prefix}: {sheet.name} (header on row {sheet.header_row})")
+        kind = f"sheet {sheet.name!r}" if sheet.source_prefix != path.name else f"export of {sheet.name!r}"
+        out.report.notes.append(f"{kind}, header on row {sheet.header_row}")
         _parse_sheet(out, sheet, ctx, path.name, mentions, multi=len(sheets) > 1)
     return out
 
@@ -203,10 +204,10 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
             continue
         src = f"{sheet.source_prefix}:{i}"
         before = len(out.report.rejected)
-        if len([c for c in row[width:] if _text(c)]):
+        if any(_text(c) for c in row[width:]):
             out.report.read += 1
-            out.report.rejected.append(_rejection(where, i, "(row)", len(row),
-                                                  f"expected {width} columns as in the header"))
+            out.report.rejected.append(Rejection(where, i, "(row)", len(row),
+                                                 f"expected {width} columns as in the header"))
             continue
         n_records = len(out.records)
         with out.row(i) as recs:
@@ -222,12 +223,6 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
     if kept:
         out.report.notes.append(f"{where}: {kept} link(s) already loaded from a newer or higher-ranked file "
                                 "kept as they are")
-
-
-def _rejection(file: str, row: int, column: str, value: Any, reason: str) -> Any:
-    from loaders.base import Rejection
-
-    return Rejection(file, row, column, value, reason)
 
 
 def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str,

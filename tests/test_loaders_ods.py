@@ -162,12 +162,12 @@ def test_epcn_workbook_bad_rows_name_sheet_and_spreadsheet_row(real_data: Path, 
     where = {(r.file, r.row): r for r in report.rejected}
     assert set(where) == {("ePCN_broken.xlsx:PCN Details", 4), ("ePCN_broken.xlsx:PCN Core Partner Details", 4),
                           ("ePCN_broken.xlsx:PCN Core Partner Details", 7)}
-    r = where[("ePCN_broken.xlsx:PCN Details", 4)]
-    assert (r.column, r.value) == ("Open Date", "20191332") and "calendar" in r.reason
-    r = where[("ePCN_broken.xlsx:PCN Core Partner Details", 4)]
-    assert (r.column, r.value) == ("PCN Code", "X123") and "U and 5 digits" in r.reason
-    r = where[("ePCN_broken.xlsx:PCN Core Partner Details", 7)]
-    assert (r.column, r.value) == ("Practice to PCN Relationship Start Date", "1 Oct 2019")
+    rej = where[("ePCN_broken.xlsx:PCN Details", 4)]
+    assert (rej.column, rej.value) == ("Open Date", "20191332") and "calendar" in rej.reason
+    rej = where[("ePCN_broken.xlsx:PCN Core Partner Details", 4)]
+    assert (rej.column, rej.value) == ("PCN Code", "X123") and "U and 5 digits" in rej.reason
+    rej = where[("ePCN_broken.xlsx:PCN Core Partner Details", 7)]
+    assert (rej.column, rej.value) == ("Practice to PCN Relationship Start Date", "1 Oct 2019")
 
     graph = embedded_store.graph()
     full_pcns = {p for p, d in graph.nodes("PCN") if "valid_from" in d}

@@ -64,7 +64,7 @@ def test_epraccur_gp_practices_and_their_ccgs(real_data: Path, embedded_store: E
     ccgs = set().union(*(commissioners(graph, pid) for pid in active))
     assert len(ccgs) == 191
     # Before an ONS lookup the CCGs are stubs: known by code only.
-    assert all("ons_code" not in graph.node(c) for c in ccgs)
+    assert all("ons_code" not in (graph.node(c) or {}) for c in ccgs)
     closed = [p for p in practices.values() if p["status"] == "C"]
     assert closed and all(p.get("valid_to") for p in closed)
     assert practices["A81001"]["source"] == f"{EPRACCUR}:1"
