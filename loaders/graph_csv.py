@@ -211,7 +211,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     if not rows or not any(c.strip() for c in rows[0]):
         raise FileRejected(path.name, "empty file: expected a header row with :ID or :START_ID", 1)
     cols = _parse_header(path.name, rows[0])
-    by_special = {c.special: c for c in cols if c.special}
+    by_special: dict[str, Column] = {c.special: c for c in cols if c.special}
     props = [c for c in cols if not c.special]
     is_nodes, is_rels = "ID" in by_special, "START_ID" in by_special
     if is_nodes and is_rels:
@@ -285,7 +285,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     return out
 
 
-def _special_header(column: str, by_special: dict[str | None, Column]) -> str | None:
+def _special_header(column: str, by_special: dict[str, Column]) -> str | None:
     mapping = {"id": "ID", ":LABEL": "LABEL", ":TYPE": "TYPE", ":START_ID": "START_ID", ":END_ID": "END_ID"}
     special = mapping.get(column)
     return by_special[special].header if special in by_special else None

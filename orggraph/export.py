@@ -4,8 +4,8 @@ CSV: one ``nodes_<Label>.csv`` per label (``:ID``, ``:LABEL``, ``name``, the lab
 with typed headers such as ``quorum:int``, ``valid_from:date``, ``valid_to:date``, ``source``) and one
 ``rels_<TYPE>.csv`` per relationship type (``:START_ID``, ``:TYPE``, ``:END_ID``, typed properties,
 ``source``). Rows are sorted by id (nodes) and by start, end, key (relationships), so the same graph
-always gives the same bytes. This is the Neo4j bulk-import convention, so the folder also feeds
-``neo4j-admin database import``.
+always gives the same bytes. The headers follow the Neo4j bulk-import convention (``neo4j-admin
+database import`` reads the same header syntax; that path is not exercised by the tests here).
 """
 
 from __future__ import annotations

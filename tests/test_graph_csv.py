@@ -121,7 +121,8 @@ def test_loads_committees_members_shareholdings_decisions_votes(tmp_path: Path,
 
 def test_label_from_id_group_or_file_name_and_type_from_file_name(tmp_path: Path,
                                                                    embedded_store: EmbeddedStore) -> None:
-    people = write_csv(tmp_path / "people.csv", ["personId:ID(Person)", "name"], [["P1", "Ann Made-Up"]])
+    people = write_csv(tmp_path / "people.csv", ["personId:ID(Person)", "name", "notes:IGNORE"],
+                       [["P1", "Ann Made-Up", "anything at all: ignored"]])
     meetings = write_csv(tmp_path / "nodes_Meeting.csv", [":ID", "name", "date:date"], [["M1", "AGM", "2018-06-01"]])
     family = write_csv(tmp_path / "rels_FAMILY_OF.csv", [":START_ID(Person)", ":END_ID(Person)", "relation"],
                        [["P1", "P2", "sibling"]])
@@ -130,6 +131,7 @@ def test_label_from_id_group_or_file_name_and_type_from_file_name(tmp_path: Path
     assert [r.status for r in reports] == ["loaded"] * 4, [r.error for r in reports]
     g = embedded_store.graph()
     assert (g.label("P1"), g.label("M1"), g.label("P2")) == ("Person", "Meeting", "Person")
+    assert "notes" not in g.node("P1") and "personId" not in g.node("P1")
     assert [(e, t, d["relation"]) for e, t, d in g.out_rels("P1")] == [("P2", "FAMILY_OF", "sibling")]
 
 
