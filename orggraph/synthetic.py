@@ -64,6 +64,8 @@ _PLACE_HEADS = ("Ald Amber Arn Bar Bel Birch Brad Bride Bur Cald Carr Chap Chil 
 _PLACE_TAILS = ("bury caster chester cott dene don field ford grove ham holt ingham leigh minster "
                 "mouth port stead stow thorpe wich").split()
 PLACES = tuple(h + t for h in _PLACE_HEADS for t in _PLACE_TAILS)
+PLACE_QUALIFIERS = ("Heath", "Vale", "Marsh", "Park", "Hill", "Down", "Wood", "End", "Cross", "Green",
+                    "Bridge", "Moor", "Common", "Fields")
 TOPICS = ("diabetes", "atrial fibrillation", "frailty", "COPD", "childhood immunisations", "dementia",
           "anticoagulation", "wound care", "phlebotomy", "minor surgery", "learning disability checks")
 
@@ -417,10 +419,11 @@ class _Names:
 
     def place(self) -> str:
         # Places are never reused, so every organisation name is distinct (the register loader
-        # resolves organisations by name).
+        # resolves organisations by name). One-word places first; a national graph needs more.
         if self.place_i >= len(self.places):
             self.place_i = 0
-            self.places = [p + " " + s for p in self.places[:200] for s in ("Vale", "Cross", "Green")]
+            self.places = [f"{p} {q}" for p in PLACES for q in PLACE_QUALIFIERS]
+            self.rng.shuffle(self.places)
         place = self.places[self.place_i]
         self.place_i += 1
         return place
