@@ -6,7 +6,9 @@ import datetime as dt
 from types import ModuleType
 from typing import Annotated
 
+import orjson
 from fastapi import Depends, Query, Request
+from fastapi.responses import Response
 
 from api.graph_cache import GraphMemo
 from api.problems import ApiError
@@ -61,6 +63,12 @@ def parse_date(value: str | dt.date | None, name: str) -> str | None:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError:
         raise ApiError(400, f"{name}={value!r}: expected a date as yyyy-mm-dd") from None
+
+
+def json_bytes(payload: object) -> Response:
+    """Already-plain data as JSON, skipping FastAPI's re-validation of the response model (the route
+    still declares the model, so /openapi.json is exact); orjson keeps big answers cheap."""
+    return Response(orjson.dumps(payload), media_type="application/json")
 
 
 def today() -> str:

@@ -122,5 +122,20 @@ class GraphExport(BaseModel):
     relationships: list[list[Any]]
 
 
-__all__ = ["Page", "NodeOut", "EgoNetwork", "Stats", "Health", "Ready", "DecisionOut", "PathsOut", "LoadReport",
-           "GraphExport", "SearchHit", "Conflict", "QuorumResult", "CompositionResult", "AuditFinding"]
+__all__ = [
+    "AuditFinding",
+    "CompositionResult",
+    "Conflict",
+    "DecisionOut",
+    "EgoNetwork",
+    "GraphExport",
+    "Health",
+    "LoadReport",
+    "NodeOut",
+    "Page",
+    "PathsOut",
+    "QuorumResult",
+    "Ready",
+    "SearchHit",
+    "Stats",
+]

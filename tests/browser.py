@@ -46,7 +46,7 @@ def build_demo_store(store_path: Path, work: Path) -> Path:
     """
     exe = ORGGRAPH if ORGGRAPH.exists() else Path(sys.executable).parent / "orggraph"
     demo = subprocess.run([str(exe), "--store", str(store_path), "demo", "--out", str(work / "demo")],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, check=False)
     if demo.returncode == 0 and store_path.exists():
         return store_path
     from loaders.pipeline import load_paths

@@ -132,7 +132,7 @@ def test_without_keys_only_loopback_is_allowed() -> None:
 def test_serve_refuses_a_public_host_without_keys(demo_store_path: Path) -> None:
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("ORGGRAPH_API_KEYS")}
     out = subprocess.run([str(ORGGRAPH), "--store", str(demo_store_path), "serve", "--host", "0.0.0.0",
-                          "--port", "1"], capture_output=True, text=True, timeout=60, env=env)
+                          "--port", "1"], capture_output=True, text=True, timeout=60, env=env, check=False)
     assert out.returncode == 1
     assert "refusing to listen on 0.0.0.0 without API keys" in out.stderr
 
@@ -268,7 +268,7 @@ def test_admin_loads_files_with_the_cli_report(client: TestClient, store: Embedd
     shutil.copy(store.path, cli_store)
     report_path = tmp_path / "report.json"
     subprocess.run([str(ORGGRAPH), "--store", str(cli_store), "load", "--quiet", "--report", str(report_path),
-                    str(nodes), str(rels)], capture_output=True, text=True, timeout=120)
+                    str(nodes), str(rels)], capture_output=True, text=True, timeout=120, check=False)
     cli_reports = json.loads(report_path.read_text())
     for api_rep, cli_rep in zip(reports, cli_reports, strict=True):
         for key in ("file", "kind", "read", "loaded", "status", "rejected_rows"):
@@ -287,7 +287,7 @@ def test_upload_size_limit_and_bad_kind(store: EmbeddedStore) -> None:
 
 # ---- findings (engine) -------------------------------------------------------------------------------
 def cli_json(store: EmbeddedStore, *args: str) -> object:
-    out = subprocess.run([str(ORGGRAPH), "--store", str(store.path), *args], capture_output=True, text=True,
+    out = subprocess.run([str(ORGGRAPH), "--store", str(store.path), *args], capture_output=True, text=True, check=False,
                          timeout=300)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
@@ -344,7 +344,7 @@ def test_one_decision_quorum_and_evidence(open_client: TestClient, store: Embedd
     assert d["quorum"]["decision_id"] == d["id"]
     assert {c["person_id"] for c in d["conflicts"]} <= set(d["decision_makers"])
     assert any(e["type"] == "DECIDED_BY" for e in d["evidence"])
-    assert d == {**d, **{"quorum": cli_json(store, "quorum", "--decision", d["id"])}}
+    assert d == {**d, "quorum": cli_json(store, "quorum", "--decision", d["id"])}
     assert_problem(open_client.get(f"/api/decisions/{a_node(store, 'Person')}"), 404, "not a decision")
 
 

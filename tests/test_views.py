@@ -72,7 +72,7 @@ def assert_self_contained(client: TestClient, html: str) -> None:
 
 
 def graph_data(html: str, element_id: str) -> dict:
-    m = re.search(rf'<script type="application/json" id="{element_id}-data">(.*?)</script>', html, re.S)
+    m = re.search(rf'<script type="application/json" id="{element_id}-data">(.*?)</script>', html, re.DOTALL)
     assert m, f"no graph data for {element_id}"
     return json.loads(m.group(1))  # type: ignore[no-any-return]
 

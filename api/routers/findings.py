@@ -12,7 +12,19 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.auth import require
-from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, engine, parse_date, require_node, today
+from api.deps import (
+    AsOf,
+    GraphDep,
+    Limit,
+    MemoDep,
+    Offset,
+    SettingsDep,
+    engine,
+    json_bytes,
+    parse_date,
+    require_node,
+    today,
+)
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
 from orggraph.graph import OrgGraph
@@ -45,7 +57,7 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
 
 
 def csv_response(rows: list[Any], columns: list[str], filename: str) -> Response:
-    plain = [r.model_dump(mode="json") for r in rows]
+    plain = [r if isinstance(r, dict) else r.model_dump(mode="json") for r in rows]
     return Response(rows_to_csv(plain, columns), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -87,13 +99,15 @@ def list_conflicts(
     found = find_conflicts(graph, memo, decision=decision, person=person, committee=committee,
                            commissioner=commissioner, date_from=parse_date(date_from, "date_from"),
                            date_to=parse_date(date_to, "date_to"), max_hops=max_hops)
+    key = ("conflicts-plain", decision, person, committee, commissioner, date_from, date_to, max_hops)
+    rows: list[dict[str, Any]] = memo.get(graph, key, lambda: [c.model_dump(mode="json") for c in found])
     if declaration is not None:
-        found = [c for c in found if c.declaration == declaration]
+        rows = [c for c in rows if c["declaration"] == declaration]
     if breach is not None:
-        found = [c for c in found if c.breach == breach]
+        rows = [c for c in rows if c["breach"] == breach]
     if wants_csv(request, format):
-        return csv_response(found, CONFLICT_CSV_COLUMNS, "conflicts.csv")
-    return Page[Conflict](total=len(found), offset=offset, limit=limit, items=found[offset:offset + limit])
+        return csv_response(rows, CONFLICT_CSV_COLUMNS, "conflicts.csv")
+    return json_bytes({"total": len(rows), "offset": offset, "limit": limit, "items": rows[offset:offset + limit]})
 
 
 def decision_out(graph: OrgGraph, memo: Any, decision_id: str, max_hops: int = 4) -> DecisionOut:
@@ -120,8 +134,10 @@ def decision_out(graph: OrgGraph, memo: Any, decision_id: str, max_hops: int = 4
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, dependencies=reader,
             summary="One decision: its conflicts, quorum and evidence")
-def get_decision(decision_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> DecisionOut:
-    return decision_out(graph, memo, decision_id, max_hops)
+def get_decision(decision_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> Any:
+    body = memo.get(graph, ("decision-json", decision_id, max_hops),
+                    lambda: decision_out(graph, memo, decision_id, max_hops).model_dump_json().encode())
+    return Response(body, media_type="application/json")
 
 
 @router.get("/committees/{committee_id}/composition", response_model=CompositionResult, dependencies=reader,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
 
 from api.auth import require
 from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, parse_date, require_node
 from api.problems import problem_doc
-from api.schemas import EgoNetwork, GraphEdge, GraphNode, NodeOut, Page, SearchHit, Stats
+from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats
 from api.subgraph import edges_json, ego_network
 from orggraph.graph import OrgGraph
 from orggraph.models import is_live
@@ -56,19 +58,19 @@ def ego(node_id: NodeId, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
         hops: Annotated[int, Query(ge=1, le=4, description="Relationships away from the node")] = 1,
         as_of: AsOf = None,
         max_nodes: Annotated[int, Query(ge=1, le=5000, description="Trim the view at this many nodes")] = 500,
-        ) -> EgoNetwork:
+        ) -> Any:
     """Relationships followed either way; with ``as_of``, only those live on that date."""
     require_node(graph, node_id)
     on = parse_date(as_of, "as_of")
 
-    def compute() -> EgoNetwork:
+    def compute() -> bytes:
         cut = ego_network(graph, node_id, hops, on, max_nodes)
         nodes, edges = edges_json(cut.graph)
-        return EgoNetwork(center=node_id, hops=hops, as_of=on, trimmed=cut.trimmed,
-                          nodes=[GraphNode(**n) for n in nodes],  # type: ignore[arg-type]
-                          edges=[GraphEdge(**e) for e in edges])  # type: ignore[arg-type]
+        return orjson.dumps({"center": node_id, "hops": hops, "as_of": on, "trimmed": cut.trimmed,
+                             "nodes": nodes, "edges": edges})
 
-    return memo.get(graph, ("ego", node_id, hops, on, max_nodes), compute)
+    body = memo.get(graph, ("ego-json", node_id, hops, on, max_nodes), compute)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/stats", response_model=Stats, summary="Counts of nodes by label and relationships by type")

@@ -136,8 +136,9 @@ def conflicts_page(
                            ("commissioner", tuple(SCHEMA.commissioner_labels))):
         if filters[key]:
             require_node(graph, filters[key], label_set, key)  # type: ignore[arg-type]
-    found = find_conflicts(graph, memo, date_from=parse_date(date_from, "date_from"),
-                           date_to=parse_date(date_to, "date_to"), **filters)
+    found = find_conflicts(graph, memo, decision=filters["decision"], person=filters["person"],
+                           committee=filters["committee"], commissioner=filters["commissioner"],
+                           date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"))
     if declaration:
         found = [c for c in found if c.declaration == declaration]
     if breach:
@@ -159,9 +160,9 @@ def login(request: Request, settings: SettingsDep, key: Annotated[str, Form(max_
         return RedirectResponse("/", status_code=303)
     principal = identify(settings, key)
     if principal is None:
-        response = render(request, "login.html", title="Sign in", error="That key is not valid.")
-        response.status_code = 401
-        return response
+        page = render(request, "login.html", title="Sign in", error="That key is not valid.")
+        page.status_code = 401
+        return page
     request.state.principal = principal
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=request.url.scheme == "https")
@@ -175,4 +176,4 @@ def logout() -> Response:
     return response
 
 
-__all__ = ["router", "ApiError"]
+__all__ = ["ApiError", "router"]
