@@ -42,7 +42,11 @@ VANGUARD_PROGRAMME_END = "2018-03-31"
 ID_PREFIX = "SYN-"
 
 # ---- names: synthetic by construction -----------------------------------------------------------
-FIRST_NAMES = (
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+FIRST_NAMES = _words(
     "Aaron Abigail Adam Aisha Alan Alice Amara Amy Andrew Angela Anita Anna Arjun Ben Beth Bilal Carl "
     "Caroline Catherine Chloe Chris Claire Colin Dan Daniel David Deborah Dev Diana Dominic Eleanor "
     "Elena Eliza Emma Eric Esther Farah Fiona Frances Gareth Gemma George Grace Hamid Hannah Harriet "
@@ -51,18 +55,18 @@ FIRST_NAMES = (
     "Megan Michael Mina Miriam Naomi Nathan Neil Nia Nina Oliver Olivia Omar Owen Paul Peter Philip "
     "Priya Rachel Rahul Rebecca Robert Rosa Ruth Ryan Sam Sara Sean Simon Sofia Sophie Stephen "
     "Susan Tariq Theo Thomas Tom Vera Victor Will Yasmin Zara Zoe"
-).split()
-_SURNAME_HEADS = ("Ash Black Bram Brook Castle Clay Cole Crane Dale East Elm Fair Fern Fox Gold Green "
+)
+_SURNAME_HEADS = _words("Ash Black Bram Brook Castle Clay Cole Crane Dale East Elm Fair Fern Fox Gold Green "
                   "Hart Hawk Hay Hol Kings Lang Lind Marsh Mill Moor Nor Oak Pem Red Rook Rose Shaw "
-                  "Stan Stone Thorn Wal West Whit Wood").split()
-_SURNAME_TAILS = ("by bourne bridge brook burn by combe croft dale den field ford gate ham hurst ley "
-                  "low mere more ridge ton well wick wood worth").split()
+                  "Stan Stone Thorn Wal West Whit Wood")
+_SURNAME_TAILS = _words("by bourne bridge brook burn by combe croft dale den field ford gate ham hurst ley "
+                  "low mere more ridge ton well wick wood worth")
 SURNAMES = tuple(dict.fromkeys(h + t for h in _SURNAME_HEADS for t in _SURNAME_TAILS))
-_PLACE_HEADS = ("Ald Amber Arn Bar Bel Birch Brad Bride Bur Cald Carr Chap Chil Dun Eld Farn Glen "
+_PLACE_HEADS = _words("Ald Amber Arn Bar Bel Birch Brad Bride Bur Cald Carr Chap Chil Dun Eld Farn Glen "
                 "Graf Hal Hen Heron Ivy Kes Kin Lark Lee Lock Lyn Mab Mead Nether Orch Pen Quar Ray "
-                "Rush Sal Sand Sel Sil Sum Tan Thurl Tid Up Ver Wen Wil Wyn Yar").split()
-_PLACE_TAILS = ("bury caster chester cott dene don field ford grove ham holt ingham leigh minster "
-                "mouth port stead stow thorpe wich").split()
+                "Rush Sal Sand Sel Sil Sum Tan Thurl Tid Up Ver Wen Wil Wyn Yar")
+_PLACE_TAILS = _words("bury caster chester cott dene don field ford grove ham holt ingham leigh minster "
+                "mouth port stead stow thorpe wich")
 PLACES = tuple(h + t for h in _PLACE_HEADS for t in _PLACE_TAILS)
 PLACE_QUALIFIERS = ("Heath", "Vale", "Marsh", "Park", "Hill", "Down", "Wood", "End", "Cross", "Green",
                     "Bridge", "Moor", "Common", "Fields")
@@ -615,7 +619,7 @@ class _Generator:
             w.add_rel(c.companies[0], "SUBCONTRACTOR_TO", c.federations[-1], {"valid_from": "2018-04-01"})
 
     def people_and_interests(self, c: _Ccg) -> None:
-        w, rng, s = self.world, self.rng, self.scale
+        rng, s = self.rng, self.scale
         for p in c.practices:
             partners = []
             for _ in range(rng.randint(*s.partners_per_practice)):
@@ -964,9 +968,9 @@ class _Generator:
             org = rng.choice(comps or [c.trust])
             awarded, affects = [org], [feds[-1]]
             title, value = f"Diagnostics contract: {w.name(org)}", 750_000
-        value = float(round(value * rng.uniform(0.6, 1.4), -3))
+        value_gbp = float(round(value * rng.uniform(0.6, 1.4), -3))
         decision_type = "lis" if kind == "lis" else "contract_award" if awarded else "other"
-        w.add_node(did, "Decision", {"name": title, "title": title, "date": on, "value_gbp": value,
+        w.add_node(did, "Decision", {"name": title, "title": title, "date": on, "value_gbp": value_gbp,
                                      "decision_type": decision_type})
         w.add_rel(did, "DECIDED_BY", committee)
         w.add_rel(did, "AT_MEETING", meeting)

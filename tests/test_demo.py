@@ -27,7 +27,7 @@ def run_demo(store: Path, out: Path, *extra: str) -> subprocess.CompletedProcess
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("ORGGRAPH_STORE", None)
     proc = subprocess.run([ORGGRAPH, "--store", str(store), "demo", "--out",
-                           str(out), *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+                           str(out), *extra], check=False, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr + proc.stdout
     return proc
 
@@ -113,7 +113,7 @@ def test_demo_refuses_a_store_with_other_data(tmp_path: Path) -> None:
     store = tmp_path / "graph.json"
     EmbeddedStore(store).write([node("A81001", "Practice", {"name": "Someone's real data"})])
     proc = subprocess.run([ORGGRAPH, "--store", str(store), "demo", "--out",
-                           str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+                           str(tmp_path / "out")], check=False, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 2
     assert "--reset" in proc.stderr
     assert "A81001" in EmbeddedStore(store).graph()

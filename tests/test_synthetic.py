@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from orggraph.graph import OrgGraph
-from orggraph.models import Node, Rel, node, rel
+from orggraph.models import Node, node, rel
 from orggraph.synthetic import FIRST_NAMES, SURNAMES, World, generate
 
 # ODS and ONS codes are capital letters and digits only (A81001, 00C, RXX01, E38000001, U12345).
