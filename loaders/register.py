@@ -63,7 +63,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, head_lines, read_text
+from loaders.base import FileRejected, LoadContext, ParsedFile, Rejection, Unresolved, head_lines, read_text
 from orggraph.graph import OrgGraph
 from orggraph.models import Record, RecordError, node, rel
 from orggraph.schema import SCHEMA
@@ -198,7 +198,9 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    # Line breaks inside a cell often separate the organisation from the nature of the interest.
+    lines = (" ".join(line.split()) for line in str(value).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def parse_tick(value: Any) -> bool:
@@ -502,6 +504,7 @@ def find_header(sheet: Sheet) -> Header | None:
             if f is None:
                 continue
             heading = f"{top[i]}: {sub[i]}" if top[i] and sub[i] and top[i] != sub[i] else (top[i] or sub[i])
+            heading = " ".join(heading.split())
             if f in columns:
                 duplicates.append(heading)
                 continue
@@ -708,7 +711,7 @@ class _Row:
 
 
 def _declaration_name(person: str, text: str) -> str:
-    name = f"{person}: {text}"
+    name = f"{person}: {text}".replace("\n", " / ")
     return name if len(name) <= 120 else name[:117] + "..."
 
 
@@ -799,7 +802,8 @@ class _RegisterParser:
             if row.text("name"):
                 previous = row
         # Rejections and unresolved rows are filed under this sheet's name.
-        for item in (*self.out.report.rejected, *self.out.report.unresolved):
+        items: list[Rejection | Unresolved] = [*self.out.report.rejected, *self.out.report.unresolved]
+        for item in items:
             if item.file == self.path.name:
                 item.file = where
 
