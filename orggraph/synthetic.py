@@ -861,8 +861,10 @@ class _Generator:
             return name[:-4] + " Limited"
         if style < 0.75:
             return name.upper()
-        if style < 0.85 and " Centre" in name:
-            return name.replace(" Centre", " Center")  # a near miss the loader matches by fuzzy score
+        if style < 0.85 and " Centre" in name and not set(name.split()) & set(PLACE_QUALIFIERS):
+            # A near miss the loader matches by fuzzy score; not for "Penleigh Bridge ...", which
+            # would come within the loader's ambiguity margin of "Penleigh Moor ...".
+            return name.replace(" Centre", " Center")
         if style < 0.9:
             return name.replace(" and ", " & ") if " and " in name else f"The {name}"
         if nature in ("GP partner", "Director", "Trustee"):
