@@ -524,13 +524,9 @@ class PersonIndex:
         self.no_initials: dict[str, set[str]] = defaultdict(set)
         self.first_last: dict[str, set[str]] = defaultdict(set)
         for pid, data in graph.nodes("Person"):
-            key = person_key(str(data.get("name") or ""))
-            if not key:
-                continue
-            self.names[pid] = str(data.get("name"))
-            self.exact[key].add(pid)
-            self.no_initials[_without_initials(key)].add(pid)
-            self.first_last[_first_last(key)].add(pid)
+            name = str(data.get("name") or "")
+            if key := person_key(name):
+                self.add(pid, name, key)
 
     def add(self, pid: str, name: str, key: str) -> None:
         self.names[pid] = name
@@ -539,11 +535,10 @@ class PersonIndex:
         self.first_last[_first_last(key)].add(pid)
 
     def match(self, key: str) -> tuple[list[str], str]:
-        """Person ids for a normalised name, and how they were found."""
-        for index, how in ((self.exact, "name"), (self.no_initials, "name without middle initials"),
-                           (self.first_last, "first and last name")):
-            lookup = key if index is self.exact else (
-                _without_initials(key) if index is self.no_initials else _first_last(key))
+        """Person ids for a normalised name, and how they were found (exact first, looser after)."""
+        for index, lookup, how in ((self.exact, key, "name"),
+                                   (self.no_initials, _without_initials(key), "name without middle initials"),
+                                   (self.first_last, _first_last(key), "first and last name")):
             ids = index.get(lookup)
             if ids:
                 return sorted(ids), how

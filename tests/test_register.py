@@ -444,3 +444,43 @@ def test_date_forms() -> None:
     for bad in ("31/02/2016", "13/13/2015", "Smarch 2015", "soon"):
         with pytest.raises(ValueError, match="expected"):
             parse_register_date(bad, end=False)
+
+
+def test_committed_example_loads(store: EmbeddedStore) -> None:
+    """The README example (tests/data/registers/example_register.csv) loads cleanly."""
+    path = Path(__file__).parent / "data" / "registers" / "example_register.csv"
+    assert detect(path) == "register"
+    report = load_file(store, path)
+    assert report.status == "loaded" and not report.rejected
+    assert report.read == 5 and report.loaded == 5
+    decl = declarations(store)
+    assert decl["example_register.csv:7"]["declared_by"] == ["P-JDOE"]  # blank name: Dr Jane Doe continues
+    assert decl["example_register.csv:10"]["concerns"] == ["Y90002"]
+    assert decl["example_register.csv:10"]["direct"] is False
+    assert [u.row for u in report.unresolved] == [9]  # the hospice is not in the graph
+
+
+def test_workbook_with_several_register_sheets(store: EmbeddedStore, tmp_path: Path) -> None:
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Read me"
+    notes["A1"] = "This workbook lists the declarations of governing body members and staff."
+    header = ["Name", "Role", "Declared interest", "Type of interest", "Date from", "Date to"]
+    for title, rows in (("Governing Body", [["Jane Doe", "GP", "Beech House Surgery", "Financial", "2015", ""]]),
+                        ("Staff", [["Sam Lee", "Officer", "Seaside Central PCN", "Unsure", "", ""],
+                                   ["Sam Lee", "Officer", "Seaside Central PCN", "Non-financial professional",
+                                    "", ""]])):
+        ws = wb.create_sheet(title)
+        ws.append([f"{title} register"])
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+    path = tmp_path / "multi.xlsx"
+    wb.save(path)
+    assert detect(path) == "register"
+    report = load_file(store, path)
+    assert rejections(report) == {("multi.xlsx[Staff]", 3, "Type of interest", "Unsure")}
+    decl = declarations(store)
+    assert set(decl) == {"multi.xlsx[Governing Body]:3", "multi.xlsx[Staff]:4"}
+    assert decl["multi.xlsx[Staff]:4"]["interest_type"] == "non_financial_professional"
+    assert any("Read me" in n for n in report.notes)
