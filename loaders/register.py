@@ -695,6 +695,20 @@ def _xlsx_looks_like_register(path: Path) -> bool:
     return False
 
 
+SECTION_WORDS = {"members", "member", "governing", "body", "committee", "committees", "staff", "employees",
+                 "employee", "officers", "directors", "team", "section", "part", "practices", "lay",
+                 "executive", "executives", "clinical", "leads", "board", "management"}
+
+
+def _is_section_heading(cells: Sequence[Any]) -> bool:
+    """A row with one short cell of group words ("Governing Body Members") that names no person."""
+    filled = [_text(c) for c in cells if _text(c)]
+    if len(filled) != 1 or len(filled[0]) > 60:
+        return False
+    words = _fold(filled[0]).split()
+    return bool(words) and sum(w in SECTION_WORDS for w in words) >= max(1, len(words) - 1)
+
+
 @dataclass
 class _Row:
     """One data row's cells by field."""
@@ -723,6 +737,7 @@ class _RegisterParser:
         self.resolutions: dict[str, int] = defaultdict(int)
         self.continued = 0
         self.repeated_headers = 0
+        self.section_headings: list[str] = []
         self.decl_rows: dict[str, int] = {}
         self.duplicate_notes: list[str] = []
 
@@ -780,6 +795,9 @@ class _RegisterParser:
             if classify_heading(row.text("name")) == "name" and classify_heading(
                     row.text("declared_interest") or row.text("nature")) in ("declared_interest", "nature"):
                 self.repeated_headers += 1  # a header repeated on each printed page
+                continue
+            if _is_section_heading(cells):
+                self.section_headings.append(f"{rownum} ({_text(next(c for c in cells if _text(c)))!r})")
                 continue
             if not row.text("name") and previous is not None and any(
                     row.text(f) for f in ("declared_interest", "nature")):
@@ -959,6 +977,8 @@ class _RegisterParser:
         if self.continued:
             notes.append(f"{self.continued} row(s) with a blank name taken as further interests of the person "
                          "above")
+        if self.section_headings:
+            notes.append("section heading rows skipped: rows " + ", ".join(self.section_headings))
         if self.repeated_headers:
             notes.append(f"{self.repeated_headers} repeated header row(s) skipped")
         notes.extend(f"duplicate entry: {d}" for d in self.duplicate_notes)

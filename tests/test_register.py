@@ -294,9 +294,14 @@ def test_csv_two_row_header_with_blank_group_cells(store: EmbeddedStore, tmp_pat
                     "Sept 2016", "2018", ""])
         w.writerow(["Kim Moss", "Lay member", "Seaside Central PCN", "", "", "", "Direct", "Volunteer",
                     "not a date", "", ""])
+        w.writerow(["Lay Members"] + [""] * 10)  # a section heading, not a person
+        w.writerow(["Kim Moss"] + [""] * 10)  # a name and nothing declared
     assert detect(path) == "register"
     report = load_file(store, path)
-    assert rejections(report) == {("register.csv", 5, "Date of Interest: From", "not a date")}
+    assert rejections(report) == {("register.csv", 5, "Date of Interest: From", "not a date"),
+                                  ("register.csv", 7, ("Declared Interest (Name of the organisation and nature "
+                                                      "of business)"), "")}
+    assert any("section heading rows skipped: rows 6 ('Lay Members')" in n for n in report.notes)
     decl = declarations(store)["register.csv:4"]
     assert decl["interest_type"] == "non_financial_personal"
     assert (decl["valid_from"], decl["valid_to"]) == ("2016-09-01", "2018-12-31")
