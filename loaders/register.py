@@ -10,7 +10,9 @@ Reading (real registers are messy):
 - The header is found in the first 40 rows of the file (or of each worksheet): title rows above it
   are skipped. Header wording, case, spacing and punctuation vary; a two-row header (the template's
   "Type of Interest" over its three tick columns, "Date of Interest" over From and To, as merged
-  cells or as blanks in a CSV) is read as one. A repeated header further down is skipped.
+  cells or as blanks in a CSV) is read as one. A repeated header further down, and a section
+  heading row ("Governing Body Members" alone in a row), are skipped and noted. Every worksheet with
+  a register header is read; with several, messages and sources name the sheet (``file[sheet]``).
 - Ticks: ``X``, ``✓``, ``✔``, ``√``, ``Yes``, ``Y``, ``True``, ``1`` (blank, ``No``, ``-`` = no
   tick). Several ticks on one row record the strongest type (financial, then non-financial
   professional, then personal) and say so in the notes.
