@@ -999,6 +999,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
 # ---- writers (used by the demo generator) --------------------------------------------------------
 ENTRY_KEYS = ("name", "position", "declared_interest", "interest_type", "direct", "nature", "date_from",
               "date_to", "mitigation")
+XLSX_FIRST_DATA_ROW = 6  # write_register_xlsx: two title rows, a blank row, the two header rows
 _TYPE_LABELS = {"financial": "Financial", "non_financial_professional": "Non-Financial Professional",
                 "non_financial_personal": "Non-Financial Personal", "indirect": "Indirect"}
 
@@ -1035,6 +1036,8 @@ def _entry_declared(entry: dict[str, Any]) -> str:
 
 def write_register_csv(path: Path | str, entries: Iterable[dict[str, Any]]) -> Path:
     """Write a register as CSV with one header row (the template's headings, one Type column).
+
+    Entry ``i`` (0-based) is on line ``i + 2``, the row the loader reports.
 
     ``entries`` are dicts with these keys (all optional except ``name``):
 
@@ -1075,7 +1078,8 @@ def write_register_xlsx(path: Path | str, entries: Iterable[dict[str, Any]],
     "Indirect" in the direct/indirect column with no tick); a date given as ``datetime.date`` or ISO
     string becomes a real spreadsheet date (dd/mm/yyyy), any other value is written as given.
 
-    ``entries`` are dicts keyed as for :func:`write_register_csv`.
+    ``entries`` are dicts keyed as for :func:`write_register_csv`. Entry ``i`` (0-based) lands on
+    spreadsheet row ``XLSX_FIRST_DATA_ROW + i`` (row 6 onwards), which is the row the loader reports.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -1089,7 +1093,7 @@ def write_register_xlsx(path: Path | str, entries: Iterable[dict[str, Any]],
     ws.merge_cells("A1:K1")
     ws["A2"] = "Declarations of interest made under the NHS England statutory guidance on managing conflicts"
     ws.merge_cells("A2:K2")
-    top, sub = 4, 5
+    top, sub = XLSX_FIRST_DATA_ROW - 2, XLSX_FIRST_DATA_ROW - 1
     layout = [("A", TEMPLATE_HEADINGS["name"]), ("B", TEMPLATE_HEADINGS["position"]),
               ("C", TEMPLATE_HEADINGS["declared_interest"]), ("G", TEMPLATE_HEADINGS["direct"]),
               ("H", TEMPLATE_HEADINGS["nature"]), ("K", TEMPLATE_HEADINGS["mitigation"])]
