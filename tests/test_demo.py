@@ -140,3 +140,22 @@ def test_demo_with_real_ods_files(real_data: Path, tmp_path: Path) -> None:
     practices = [nid for nid, _ in graph.nodes("Practice")]
     assert practices and not any(p.startswith("SYN-") for p in practices)
     compare(store, world)
+
+
+def test_loaded_store_is_the_generated_world_plus_the_register(
+        demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    """What the engine reads is what the generator walked: the files lose nothing on the way."""
+    from orggraph.graph import OrgGraph
+
+    store, _, _ = demo_run
+    world = generate("demo", 42)
+    loaded = EmbeddedStore(store).graph().copy()
+    declarations = [nid for nid, _ in loaded.nodes("Declaration")]
+    concerns = {(s, e) for s, t, e, _ in loaded.rels() if t == "CONCERNS"}
+    loaded.g.remove_nodes_from(declarations)
+    expected = OrgGraph()
+    expected.apply(world.records)
+    assert loaded == expected
+    # Every declaration the generator meant to resolve is about the organisation it meant.
+    assert len(concerns) == len(world.declarations)
+    assert {e for _, e in concerns} == {d.org for d in world.declarations}
