@@ -234,14 +234,18 @@ class Neo4jStore(Store):
             version = int(v["v"]) if v else 0
             if self._cache is not None and version == self._cache_version:
                 return version, None
+            nodes = [(nid, self._schema_label(labels), _node_props(props)) for nid, labels, props in tx.run(
+                f"MATCH (n:{NODE}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props")]
+            rels = [(start, end, f"{rtype}|{props.get('_key', '')}", rtype, _public(props))
+                    for start, rtype, end, props in tx.run(
+                        f"MATCH (a:{NODE})-[r]->(b:{NODE}) RETURN a.id, type(r), b.id, properties(r)")]
+            # The order OrgGraph.from_data uses (what a fresh embedded store reads from its file), so
+            # the engine sees the same iteration order on both backends.
             g = nx.MultiDiGraph()
-            for nid, labels, props in tx.run(
-                    f"MATCH (n:{NODE}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"):
-                g.add_node(nid, label=self._schema_label(labels), **_node_props(props))
-            for start, rtype, end, props in tx.run(
-                    f"MATCH (a:{NODE})-[r]->(b:{NODE}) RETURN a.id, type(r), b.id, properties(r)"):
-                key = f"{rtype}|{props.get('_key', '')}"
-                g.add_edge(start, end, key=key, type=rtype, **_public(props))
+            for nid, label, props in sorted(nodes, key=lambda n: n[0]):
+                g.add_node(nid, label=label, **dict(sorted(props.items())))
+            for start, end, key, rtype, props in sorted(rels, key=lambda r: r[:3]):
+                g.add_edge(start, end, key=key, type=rtype, **dict(sorted(props.items())))
             # Read-committed isolation: if a write landed while we read, read again.
             again = tx.run(f"MATCH (m:{META} {{id: $id}}) RETURN m.version AS v", id=META_ID).single()
             if (int(again["v"]) if again else 0) != version:
@@ -346,15 +350,15 @@ class Neo4jStore(Store):
         ids = sorted({r.id for r in records if isinstance(r, Node)}
                      | {i for r in records if isinstance(r, Rel) for i in (r.start, r.end)})
         before = nx.MultiDiGraph()
-        for chunk in _chunks(ids):
+        for id_chunk in _chunks(ids):
             for nid, labels, props in tx.run(
                     f"UNWIND $ids AS id MATCH (n:{NODE} {{id: id}}) "
-                    "RETURN n.id, labels(n), properties(n)", ids=chunk):
+                    "RETURN n.id, labels(n), properties(n)", ids=id_chunk):
                 before.add_node(nid, label=self._schema_label(labels), **_node_props(props))
         wanted = sorted({(r.start, r.type, r.end, r.props.get("valid_from") or "")
                          for r in records if isinstance(r, Rel) and r.start in before and r.end in before})
-        for chunk in _chunks(wanted):
-            rows = [{"s": s, "t": t, "e": e, "k": k} for s, t, e, k in chunk]
+        for key_chunk in _chunks(wanted):
+            rows = [{"s": s, "t": t, "e": e, "k": k} for s, t, e, k in key_chunk]
             for start, rtype, end, props in tx.run(
                     f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}})-[r]->(b:{NODE} {{id: row.e}}) "
                     "WHERE type(r) = row.t AND r._key = row.k "
@@ -389,26 +393,26 @@ class Neo4jStore(Store):
         for label, rows in nodes_by_label.items():
             if label not in self.schema.nodes:  # labels come from the schema, never from input text
                 raise StoreError(f"unknown label {label!r}")
-            for chunk in _chunks(rows):
+            for node_chunk in _chunks(rows):
                 tx.run(f"UNWIND $rows AS row MERGE (n:{NODE} {{id: row.id}}) SET n:{label} SET n += row.props",
-                       rows=chunk).consume()
+                       rows=node_chunk).consume()
 
         rels_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for start, end, key, data in after.g.edges(keys=True, data=True):
             old = before.get_edge_data(start, end, key)
             props = {k: v for k, v in data.items() if k != "type"}
             changed = props if old is None else {k: v for k, v in props.items() if old.get(k) != v}
-            if not changed:
+            if old is not None and not changed:
                 continue
             rels_by_type[data["type"]].append(
                 {"s": start, "e": end, "k": props.get("valid_from") or "", "props": changed})
         for rtype, rows in rels_by_type.items():
             if rtype not in self.schema.relationships:
                 raise StoreError(f"unknown relationship type {rtype!r}")
-            for chunk in _chunks(rows):
+            for rel_chunk in _chunks(rows):
                 tx.run(f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
                        f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props",
-                       rows=chunk).consume()
+                       rows=rel_chunk).consume()
         return result
 
     def clear(self) -> None:
@@ -417,7 +421,7 @@ class Neo4jStore(Store):
         def work() -> None:
             with self._session() as session:
                 # Batched so a large graph does not need one huge transaction.
-                session.run(f"MATCH (n:{NODE}) CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+                session.run(f"MATCH (n:{NODE}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
                             ).consume()
                 session.run(f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1", id=META_ID).consume()
 

@@ -1,0 +1,356 @@
+"""One store suite, run against both backends: the embedded file store and a real Neo4j 5.26.
+
+Semantics tests take the ``store`` fixture (parametrised embedded / neo4j) and must pass on each.
+Parity tests load the same real files into both and require identical graphs, stats, node details,
+search hits, exports, copies and engine results (conflicts, quorum, composition, register audit)
+on the real files, the synthetic demo world and hypothesis-generated graphs.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loaders.pipeline import load_paths
+from orggraph import engine
+from orggraph.export import export_graph
+from orggraph.graph import OrgGraph
+from orggraph.models import node, rel
+from orggraph.schema import SCHEMA
+from orggraph.store import Store
+from orggraph.stores.embedded import EmbeddedStore
+from orggraph.stores.neo4j import Neo4jStore
+from tests.neo4j_server import Neo4jTarget
+from tests.test_roundtrip import generate_graph_csv
+
+ORGGRAPH = Path(sys.executable).parent / "orggraph"
+REAL_FILES = ("ons_ccg19_stp19_apr2019.csv", "ons_stp20_nhser20_apr2020.csv", "epraccur_2019-11.csv",
+              "ePCN_2019-12.xlsx")
+AS_OF = ("2019-06-30", "2019-10-01", "2020-03-31")
+
+needs_engine = pytest.mark.skipif(not hasattr(engine, "conflicts"), reason="orggraph.engine has no conflicts() yet")
+
+
+def new_neo4j(target: Neo4jTarget) -> Neo4jStore:
+    return Neo4jStore(target.uri, auth=target.auth)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "embedded":
+        yield EmbeddedStore(tmp_path / "graph.json")
+        return
+    yield request.getfixturevalue("neo4j_store")
+
+
+@pytest.fixture
+def pair(tmp_path: Path, neo4j_store: Neo4jStore) -> tuple[EmbeddedStore, Neo4jStore]:
+    return EmbeddedStore(tmp_path / "graph.json"), neo4j_store
+
+
+def fresh_graph(store: Store) -> OrgGraph:
+    """The graph as a new process sees it (no in-process cache)."""
+    if isinstance(store, EmbeddedStore):
+        return EmbeddedStore(store.path).graph()
+    assert isinstance(store, Neo4jStore)
+    other = Neo4jStore(store.uri, auth=store._auth, database=store.database)
+    try:
+        return other.graph()
+    finally:
+        other.close()
+
+
+def first_difference(a: OrgGraph, b: OrgGraph) -> str:
+    da, db = a.to_data(), b.to_data()
+    for part in ("nodes", "relationships"):
+        if len(da[part]) != len(db[part]):
+            return f"{part}: {len(da[part])} vs {len(db[part])}"
+        for x, y in zip(da[part], db[part], strict=True):
+            if x != y:
+                return f"{part}: {x} vs {y}"
+    return "no difference"
+
+
+def assert_same_graph(a: OrgGraph, b: OrgGraph) -> None:
+    assert a == b, first_difference(a, b)
+
+
+# ---- semantics, on each backend --------------------------------------------------------------
+def test_write_merges_by_id_and_is_idempotent(store: Store) -> None:
+    recs = [node("00C", "CCG", {"name": "NHS Darlington CCG"}, source="f.csv:1"),
+            node("A81001", "Practice", {"name": "THE DENSHAM SURGERY", "status": "A"}, source="f.csv:2"),
+            rel("A81001", "COMMISSIONED_BY", "00C", {"valid_from": "2013-04-01"}, source="f.csv:2")]
+    first = store.write(recs)
+    assert (first.nodes_created, first.rels_created, first.committed) == (2, 1, True)
+    again = store.write(recs)
+    assert (again.written, again.unchanged) == (0, 3)
+    changed = store.write([node("A81001", "Practice", {"name": "THE DENSHAM SURGERY", "status": "C"},
+                                source="f.csv:9")])
+    assert changed.nodes_updated == 1
+    data = store.graph().node("A81001")
+    assert data == {"label": "Practice", "name": "THE DENSHAM SURGERY", "status": "C", "source": "f.csv:9"}
+    assert store.stats() == {"nodes": {"CCG": 1, "Practice": 1}, "relationships": {"COMMISSIONED_BY": 1}}
+
+
+def test_stub_never_overwrites_a_fuller_node(store: Store) -> None:
+    store.write([node("00C", "CCG", {"name": "NHS Darlington CCG", "ons_code": "E38000042"}, source="ons:2")])
+    result = store.write([node("00C", "CCG", {"name": "00C", "delegation_level": 3}, source="ep:5", stub=True)])
+    assert result.nodes_updated == 1  # only the missing property is added
+    assert store.graph().node("00C") == {"label": "CCG", "name": "NHS Darlington CCG", "ons_code": "E38000042",
+                                         "source": "ons:2", "delegation_level": 3}
+    created = store.write([node("01A", "CCG", {"name": "01A"}, source="ep:6", stub=True)])
+    assert created.nodes_created == 1 and store.graph().node("01A")["name"] == "01A"
+
+
+def test_relationship_identity_includes_valid_from(store: Store) -> None:
+    store.write([node("P1", "Person", {"name": "Ada Synthetic"}), node("C1", "Committee", {"name": "PCCC"})])
+    terms = [rel("P1", "SITS_ON", "C1", {"valid_from": d, "role": "member"}) for d in ("2015-04-01", "2019-04-01")]
+    terms.append(rel("P1", "SITS_ON", "C1", {"role": "chair"}))  # no start date: a third identity
+    assert store.write(terms).rels_created == 3
+    update = store.write([rel("P1", "SITS_ON", "C1", {"valid_from": "2019-04-01", "role": "chair"})])
+    assert (update.rels_created, update.rels_updated) == (0, 1)
+    seats = sorted((d.get("valid_from") or "", d["role"]) for _, t, _, d in store.graph().rels())
+    assert seats == [("", "chair"), ("2015-04-01", "member"), ("2019-04-01", "chair")]
+
+
+def test_rejections_name_the_column_and_leave_the_rest(store: Store) -> None:
+    store.write([node("P1", "Person", {"name": "Ada Synthetic"}), node("00C", "CCG", {"name": "NHS X CCG"})])
+    batch = [
+        node("A1", "Practice", {"name": "A Surgery"}),
+        rel("A1", "COMMISSIONED_BY", "NOPE", {}),  # unknown end
+        rel("P1", "PARTNER_IN", "00C", {}),  # Person -> CCG is not a partnership
+        node("P1", "Practice", {"name": "clash"}),  # P1 is a Person
+        rel("A1", "COMMISSIONED_BY", "00C", {}),
+    ]
+    result = store.write(batch)
+    assert [(i, e.column, e.value) for i, e in result.rejected] == [
+        (1, ":END_ID", "NOPE"), (2, ":TYPE", "PARTNER_IN"), (3, ":LABEL", "Practice")]
+    assert "Person -> CCG is not allowed" in result.rejected[1][1].reason
+    assert result.committed and store.stats()["relationships"] == {"COMMISSIONED_BY": 1}
+    assert store.graph().label("P1") == "Person"
+
+
+def test_strict_write_is_all_or_nothing(store: Store) -> None:
+    store.write([node("00C", "CCG", {"name": "NHS X CCG"})])
+    before = fresh_graph(store)
+    result = store.write([node("A1", "Practice", {"name": "A Surgery"}), rel("A1", "COMMISSIONED_BY", "00C", {}),
+                          rel("A1", "COMMISSIONED_BY", "MISSING", {})], strict=True)
+    assert not result.committed and len(result.rejected) == 1
+    assert_same_graph(fresh_graph(store), before)
+    assert store.graph().node("A1") is None
+
+
+def test_search_and_node_detail(store: Store) -> None:
+    store.write([node("G82080", "Practice", {"name": "Ashford Medical Partnership"}),
+                 node("Y02688", "Practice", {"name": "ASHFORD HEALTH CENTRE"}),
+                 node("09C", "CCG", {"name": "NHS Ashford CCG"}),
+                 node("X1", "Practice", {"name": "St. John's Surgery, Ashford-on-Sea"}),
+                 rel("G82080", "COMMISSIONED_BY", "09C", {"valid_from": "2013-04-01"}, source="e.csv:3")])
+    hits = store.search("ashford")
+    assert [h.id for h in hits] == ["Y02688", "G82080", "09C", "X1"]  # prefix first, then by name
+    assert [h.id for h in store.search("st johns")] == [] and [h.id for h in store.search("st john s")] == ["X1"]
+    assert [h.id for h in store.search("g8208")] == ["G82080"]
+    detail = store.node("G82080")
+    assert detail is not None and detail.label == "Practice"
+    assert [(r.direction, r.type, r.other_id, r.properties) for r in detail.relationships] == [
+        ("out", "COMMISSIONED_BY", "09C", {"valid_from": "2013-04-01", "source": "e.csv:3"})]
+    assert store.node("NOPE") is None
+
+
+# ---- parity: the same files give the same everything ---------------------------------------
+def load_both(pair: tuple[EmbeddedStore, Neo4jStore], paths: list[Path]) -> None:
+    reports = {}
+    for s in pair:
+        reports[type(s).__name__] = [(r.file, r.status, r.read, r.loaded, [str(x) for x in r.rejected],
+                                      r.counts) for r in load_paths(s, paths)]
+    assert reports["EmbeddedStore"] == reports["Neo4jStore"]
+    assert all(status == "loaded" for _, status, *_ in reports["Neo4jStore"])
+
+
+def test_real_files_give_the_same_graph_stats_search_and_nodes(pair: tuple[EmbeddedStore, Neo4jStore],
+                                                                 real_data: Path) -> None:
+    embedded, neo = pair
+    load_both(pair, [real_data / f for f in REAL_FILES])
+    g = fresh_graph(embedded)
+    assert g.stats()["nodes"]["Practice"] > 8000
+    assert_same_graph(neo.graph(), g)
+    assert_same_graph(fresh_graph(neo), g)
+    assert neo.stats() == embedded.stats()
+    for text in ("ashford", "NHS Darlington", "U07648", "surgery", "a81001", "zzz-nothing"):
+        assert neo.search(text, 50) == embedded.search(text, 50), text
+    ids = sorted(g.g.nodes)
+    for nid in ids[:: max(1, len(ids) // 40)] + ["00C", "Y59"]:
+        assert neo.node(nid) == embedded.node(nid), nid
+
+    # Loading the same files again changes nothing on either store (and commits nothing to Neo4j).
+    version = neo.version()
+    load_both(pair, [real_data / f for f in REAL_FILES])
+    assert neo.version() == version
+    assert_same_graph(neo.graph(), g)
+
+
+def test_export_round_trip_through_neo4j(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
+                                         tmp_path: Path, neo4j_target: Neo4jTarget) -> None:
+    embedded, neo = pair
+    nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
+    load_both(pair, [real_data / "epraccur_2019-11.csv", real_data / "ons_ccg19_stp19_apr2019.csv", nodes, rels])
+    original = fresh_graph(embedded)
+    assert_same_graph(neo.graph(), original)  # every type, float, boolean, multi-line text survives Neo4j
+    exported = tmp_path / "export"
+    proc = subprocess.run([str(ORGGRAPH), "--store", neo.uri, "export", "--format", "csv", "--out", str(exported)],
+                          check=False, capture_output=True, text=True, timeout=600, env=neo4j_target.env())
+    assert proc.returncode == 0, proc.stderr
+    fresh = EmbeddedStore(tmp_path / "fresh.json")
+    assert all(r.status == "loaded" and not r.rejected for r in load_paths(fresh, [exported]))
+    assert_same_graph(fresh_graph(fresh), original)
+    neo.clear()
+    assert neo.stats() == {"nodes": {}, "relationships": {}}
+    assert all(r.status == "loaded" and not r.rejected for r in load_paths(neo, [exported]))
+    assert_same_graph(fresh_graph(neo), original)
+
+
+def test_copy_embedded_to_neo4j_and_back_is_identical(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
+                                                      tmp_path: Path, neo4j_target: Neo4jTarget) -> None:
+    embedded, neo = pair
+    nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
+    load_paths(embedded, [real_data / "ons_ccg19_stp19_apr2019.csv", real_data / "epraccur_2019-11.csv", nodes, rels])
+    original = fresh_graph(embedded)
+    env = neo4j_target.env()
+    there = subprocess.run([str(ORGGRAPH), "copy", "--from", str(embedded.path), "--to", neo.uri],
+                           check=False, capture_output=True, text=True, timeout=600, env=env)
+    assert there.returncode == 0, there.stderr
+    assert f"copied {original.g.number_of_nodes()} nodes" in there.stderr
+    assert_same_graph(fresh_graph(neo), original)
+    back_path = tmp_path / "back.json"
+    back = subprocess.run([str(ORGGRAPH), "copy", "--from", neo.uri, "--to", str(back_path)],
+                          check=False, capture_output=True, text=True, timeout=600, env=env)
+    assert back.returncode == 0, back.stderr
+    assert_same_graph(EmbeddedStore(back_path).graph(), original)
+    again = subprocess.run([str(ORGGRAPH), "copy", "--from", str(embedded.path), "--to", neo.uri],
+                           check=False, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0 and "created 0, updated 0" in again.stderr, again.stderr
+
+
+# ---- parity of engine results ----------------------------------------------------------------
+def engine_results(graph: OrgGraph) -> dict[str, Any]:
+    """Every engine answer over ``graph``, as plain data."""
+    def dump(x: Any) -> Any:
+        if isinstance(x, list):
+            return [dump(i) for i in x]
+        return x.model_dump(mode="json") if hasattr(x, "model_dump") else x
+
+    out: dict[str, Any] = {"conflicts": dump(engine.conflicts(graph))}
+    decisions = sorted(nid for nid, _ in graph.nodes("Decision"))
+    out["quorum"] = {d: dump(engine.quorum(graph, d)) for d in decisions}
+    out["makers"] = {d: engine.decision_makers(graph, d) for d in decisions}
+    out["parties"] = {d: engine.decision_parties(graph, d) for d in decisions}
+    committees = sorted(nid for nid, _ in graph.nodes("Committee"))
+    out["composition"] = {(c, on): dump(engine.composition(graph, c, on)) for c in committees for on in AS_OF}
+    commissioners = sorted(nid for nid, data in graph.nodes() if data["label"] in SCHEMA.commissioner_labels)
+    out["audit"] = {(c, on): dump(engine.register_audit(graph, c, on)) for c in commissioners for on in AS_OF[1:2]}
+    if hasattr(engine, "scan"):
+        out["scan"] = dump(engine.scan(graph))
+    return out
+
+
+def assert_same_engine_results(embedded: EmbeddedStore, neo: Neo4jStore) -> dict[str, Any]:
+    want = engine_results(fresh_graph(embedded))
+    got = engine_results(neo.graph())
+    for key in want:
+        assert got[key] == want[key], key
+    return want
+
+
+def write_world_files(folder: Path, records: list[Any]) -> list[Path]:
+    """Generated records -> graph CSV files (what `load` reads), so both stores load real files."""
+    graph = OrgGraph()
+    result = graph.apply(records)
+    assert not result.rejected, result.rejected[:3]
+    return export_graph(graph, "csv", folder)
+
+
+@needs_engine
+def test_engine_parity_on_the_demo_world(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path) -> None:
+    from orggraph.synthetic import generate
+
+    world = generate("demo")
+    write_world_files(tmp_path / "world", world.records())
+    load_both(pair, [tmp_path / "world"])
+    assert_same_graph(pair[1].graph(), fresh_graph(pair[0]))
+    results = assert_same_engine_results(*pair)
+    assert results["conflicts"], "the demo world plants conflicts; finding none means nothing was compared"
+
+
+@needs_engine
+def test_engine_parity_on_the_real_files(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
+                                         tmp_path: Path) -> None:
+    nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
+    load_both(pair, [real_data / f for f in REAL_FILES] + [nodes, rels])
+    results = assert_same_engine_results(*pair)
+    assert results["quorum"], "the generated file has decisions"
+
+
+# Hypothesis: random small commissioning worlds, written as graph CSVs and loaded into both stores.
+LABELS = ("Person", "Committee", "CCG", "Practice", "Federation", "PCN", "Provider", "Decision", "Meeting",
+          "Declaration")
+DATES = [None] + [(dt.date(2019, 1, 1) + dt.timedelta(days=45 * i)).isoformat() for i in range(14)]
+
+
+@st.composite
+def random_world(draw: st.DrawFn) -> tuple[list[list[str]], list[list[str]]]:
+    counts = {label: draw(st.integers(1, 4)) for label in LABELS}
+    ids = {label: [f"H-{label}-{i}" for i in range(n)] for label, n in counts.items()}
+    node_rows = []
+    for label, names in ids.items():
+        for nid in names:
+            date = draw(st.sampled_from(DATES[1:])) if label in ("Decision", "Meeting") else ""
+            node_rows.append([nid, label, f"{label} {nid[-1]}", date or ""])
+    variants = [(t, v) for t, spec in SCHEMA.relationships.items() for v in spec.variants]
+    rel_rows = []
+    for _ in range(draw(st.integers(5, 45))):
+        rtype, variant = draw(st.sampled_from(variants))
+        starts = [n for lab in sorted(variant.from_labels) if lab in ids for n in ids[lab]]
+        ends = [n for lab in sorted(variant.to_labels) if lab in ids for n in ids[lab]]
+        if not starts or not ends:
+            continue
+        vf, vt = draw(st.sampled_from(DATES)), draw(st.sampled_from(DATES))
+        if vf and vt and vt < vf:
+            vf, vt = vt, vf
+        extra = ""
+        if rtype == "SITS_ON":
+            extra = draw(st.sampled_from(["", "true", "false"]))
+        rel_rows.append([draw(st.sampled_from(starts)), rtype, draw(st.sampled_from(ends)), vf or "", vt or "", extra])
+    return node_rows, rel_rows
+
+
+@needs_engine
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=random_world())
+def test_engine_parity_on_random_graphs(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path,
+                                        world: tuple[list[list[str]], list[list[str]]]) -> None:
+    embedded, neo = pair
+    embedded.clear()
+    neo.clear()
+    node_rows, rel_rows = world
+    folder = tmp_path / f"world-{abs(hash(str(world)))}"
+    folder.mkdir()
+    with (folder / "h_nodes.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":ID", ":LABEL", "name", "date:date"])
+        w.writerows(node_rows)
+    with (folder / "h_rels.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
+        w.writerows(rel_rows)
+    load_both(pair, [folder / "h_nodes.csv", folder / "h_rels.csv"])
+    assert_same_graph(neo.graph(), fresh_graph(embedded))
+    assert_same_engine_results(embedded, neo)
