@@ -334,19 +334,31 @@ class Neo4jStore(Store):
         def work() -> ApplyResult:
             # Closing the session without commit (an error, a killed process) rolls the file back.
             with self._session() as session, session.begin_transaction(metadata=metadata) as tx:
-                result = self._write_in(tx, records, strict)
+                version, result = self._write_in(tx, records, strict)
                 if result.committed and result.written:
                     tx.commit()
+                    self._advance_cache(version, records)
                 else:
                     tx.rollback()
                 return result
 
         return self._run(work, f"writing {source or 'records'}")
 
-    def _write_in(self, tx: Any, records: list[Record], strict: bool) -> ApplyResult:
+    def _advance_cache(self, version: int, records: list[Record]) -> None:
+        """Writers are serialised on the counter, so version ``v`` is exactly version ``v - 1`` plus
+        this write: a cached snapshot at ``v - 1`` can be brought forward without reading the database
+        again (a folder of files loads without one full projection per file)."""
+        if self._cache is not None and self._cache_version == version - 1:
+            graph = self._cache.copy()  # callers may still hold the old snapshot
+            graph.apply(records)
+            self._cache, self._cache_version = graph, version
+
+    def _write_in(self, tx: Any, records: list[Record], strict: bool) -> tuple[int, ApplyResult]:
         # Bumping the counter first takes the meta node's write lock: writers queue here, so what we
         # read below is what we write over.
-        tx.run(f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1", id=META_ID).consume()
+        bumped = tx.run(f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1 RETURN m.version AS v",
+                        id=META_ID).single()
+        version = int(bumped["v"]) if bumped else 0
         ids = sorted({r.id for r in records if isinstance(r, Node)}
                      | {i for r in records if isinstance(r, Rel) for i in (r.start, r.end)})
         before = nx.MultiDiGraph()
@@ -371,10 +383,10 @@ class Neo4jStore(Store):
         result = after.apply(records)
         if strict and result.rejected:
             result.committed = False
-            return result
+            return version, result
         result.committed = True
         if not result.written:
-            return result
+            return version, result
 
         nodes_by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for nid, data in after.g.nodes(data=True):
@@ -413,7 +425,7 @@ class Neo4jStore(Store):
                 tx.run(f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
                        f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props",
                        rows=rel_chunk).consume()
-        return result
+        return version, result
 
     def clear(self) -> None:
         self.ensure_schema()
