@@ -1,0 +1,92 @@
+"""The conflict engine: where a commissioning role meets a provider interest, judged on the day.
+
+Plain functions over an :class:`~orggraph.graph.OrgGraph`; results are the models in
+:mod:`orggraph.engine.models`. The rules are the contract in the README ("Semantics"), in short:
+
+- **live on d**: ``valid_from`` empty or <= d and ``valid_to`` empty or >= d (ISO strings).
+- **decision-makers** of D: every ``SITS_ON`` live on D's date to its ``DECIDED_BY`` committee, plus
+  everyone who ``VOTED_ON`` D. **Parties**: everything D is ``AWARDED_TO`` or ``AFFECTS``.
+- **interest path** from P: optionally one personal link first (``FAMILY_OF``, either direction), then
+  exactly one provider-interest edge, then zero or more org-to-org interest edges followed forwards;
+  simple, every edge live on d, at most ``max_hops`` (default 4) edges. The classes come from
+  ``schema.yaml``; structure, decision and declaration edges never form part of a path.
+- **declaration**: ``declared`` when every path touches an organisation that a declaration of P's,
+  live on d, ``CONCERNS`` (the ``DECLARED`` and ``CONCERNS`` edges live too); ``undeclared`` when none
+  does; ``partial`` otherwise.
+- **participation**: voted, withdrew, present (attended the meeting), absent (attendance recorded,
+  not in it), unknown (no attendance recorded). A **breach** is a conflicted member who voted.
+
+Severity
+--------
+Each conflict gets a ``score``, the sum of three parts, and a ``severity`` band from it:
+
+=============================  ==============================================================
+part                           points
+=============================  ==============================================================
+interest (strongest path)      financial 3, indirect 2, non-financial professional 2,
+                               non-financial personal 1
+declaration                    undeclared 3, partial 2, declared 0
+participation                  voted 3, present 2, unknown 1, absent 0, withdrew 0
+=============================  ==============================================================
+
+``high`` from 7 (e.g. financial + undeclared + voted = 9; financial + partial + present = 7),
+``medium`` 4 to 6 (every breach scores at least 4, so a breach is never ``low``), ``low`` up to 3
+(e.g. a declared financial interest where the member withdrew = 3).
+
+Performance
+-----------
+The first call on a graph builds a typed index of it (:mod:`orggraph.engine.index`), cached against
+the graph object and rebuilt when nodes or edges are added or removed (call :func:`invalidate` after
+editing properties in place). Each person's interest paths are enumerated once, whatever the date,
+with the window in which all their edges are live; the paths live on a day are a filter of those.
+"""
+
+from orggraph.engine.core import (
+    DEFAULT_MAX_HOPS,
+    EngineError,
+    UnknownNode,
+    any_paths,
+    composition,
+    conflicts,
+    decision_makers,
+    decision_parties,
+    interest_paths,
+    quorum,
+    register_audit,
+    scan,
+    severity_of,
+)
+from orggraph.engine.index import invalidate
+from orggraph.engine.models import (
+    AuditFinding,
+    CompositionResult,
+    Conflict,
+    Hop,
+    InterestPath,
+    QuorumResult,
+    ScanSummary,
+)
+
+__all__ = [
+    "DEFAULT_MAX_HOPS",
+    "AuditFinding",
+    "CompositionResult",
+    "Conflict",
+    "EngineError",
+    "Hop",
+    "InterestPath",
+    "QuorumResult",
+    "ScanSummary",
+    "UnknownNode",
+    "any_paths",
+    "composition",
+    "conflicts",
+    "decision_makers",
+    "decision_parties",
+    "interest_paths",
+    "invalidate",
+    "quorum",
+    "register_audit",
+    "scan",
+    "severity_of",
+]

@@ -137,3 +137,31 @@ class AuditFinding(BaseModel):
     interest_types: list[InterestType]
     paths: list[InterestPath]
     explanation: str
+
+
+class CompositionFailure(BaseModel):
+    committee_id: str
+    date: str
+    chair_is_lay: bool
+    lay_exec_majority: bool
+
+
+class ScanSummary(BaseModel):
+    """What a full scan found: every decision judged on its day, plus a register audit of every commissioner."""
+
+    max_hops: int
+    decisions: int
+    decisions_with_conflicts: int
+    conflicts: int
+    people_with_conflicts: int
+    breaches: int
+    by_declaration: dict[str, int]  # declared / partial / undeclared -> conflicts
+    by_participation: dict[str, int]
+    by_severity: dict[str, int]
+    inquorate: list[str]  # decision ids
+    composition_failures: list[CompositionFailure]  # PCCCs that fail on a day they decided something
+    audit_as_of: str | None
+    commissioners: int
+    audit_findings: int
+    audit_undeclared: int
+    audit_partial: int
