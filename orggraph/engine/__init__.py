@@ -27,11 +27,16 @@ interest (strongest path)      financial 3, indirect 2, non-financial profession
                                non-financial personal 1
 declaration                    undeclared 3, partial 2, declared 0
 participation                  voted 3, present 2, unknown 1, absent 0, withdrew 0
+proximity                      1 when the person holds the interest in the party itself (a
+                               one-link path: partner of the practice, director of the
+                               federation), else 0
 =============================  ==============================================================
 
-``high`` from 7 (e.g. financial + undeclared + voted = 9; financial + partial + present = 7),
+``high`` from 7 (e.g. financial + undeclared + voted = 9, or 10 when held in the party itself;
+financial + partial + present = 7),
 ``medium`` 4 to 6 (every breach scores at least 4, so a breach is never ``low``), ``low`` up to 3
-(e.g. a declared financial interest where the member withdrew = 3).
+(e.g. a declared financial interest two links away, where the member withdrew = 3; 4 if held in the
+party itself).
 
 Performance
 -----------

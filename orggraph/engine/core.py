@@ -233,10 +233,12 @@ def _types(paths: list[StaticPath]) -> list[str]:
     return [t for t in INTEREST_ORDER if t in present]
 
 
-def severity_of(interest_types: list[str], declaration: str, participation: str) -> tuple[int, str]:
-    """(score, severity): see the package docstring."""
+def severity_of(interest_types: list[str], declaration: str, participation: str, held_in_party: bool = False
+                ) -> tuple[int, str]:
+    """(score, severity): see the package docstring. ``held_in_party``: a one-link path, the person's own
+    stake in the party itself (a partner of the practice, a director of the federation)."""
     score = (max((TYPE_POINTS.get(t, 0) for t in interest_types), default=0)
-             + DECLARATION_POINTS[declaration] + PARTICIPATION_POINTS[participation])
+             + DECLARATION_POINTS[declaration] + PARTICIPATION_POINTS[participation] + int(held_in_party))
     return score, "high" if score >= HIGH_FROM else "medium" if score >= MEDIUM_FROM else "low"
 
 
@@ -279,7 +281,7 @@ def _person_conflict(ix: Index, info: DecisionInfo, person: str, max_hops: int) 
     status, ids, covered = _declaration(ix, person, found, on)
     participation = _participation(ix, info, person)
     types = _types(found)
-    score, severity = severity_of(types, status, participation)
+    score, severity = severity_of(types, status, participation, len(found[0][1]) == 1)
     return _Found(person, info, found, status, ids, covered, participation, types, score, severity)
 
 
