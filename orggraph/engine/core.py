@@ -139,7 +139,7 @@ def _hop(graph: OrgGraph, ix: Index, ref: tuple[str, str, str, bool]) -> Hop:
 
 def _interest_path(graph: OrgGraph, ix: Index, path: StaticPath) -> InterestPath:
     nodes, edges, itype, _, _ = path
-    return InterestPath(person_id=nodes[0], org_id=nodes[-1], interest_type=itype,
+    return InterestPath(person_id=nodes[0], org_id=nodes[-1], interest_type=itype,  # type: ignore[arg-type]
                                         hops=[_hop(graph, ix, ref) for ref in edges])
 
 
@@ -300,12 +300,14 @@ def _conflict_model(graph: OrgGraph, ix: Index, f: _Found) -> Conflict:
     committee = info.committees[0] if info.committees else None
     direct = any(p[2] != "indirect" for p in f.paths)
     parties = sorted({p[0][-1] for p in f.paths})
-    return Conflict(
-        person_id=f.person, person_name=_name(graph, f.person), decision_id=info.id,
-        decision_title=_name(graph, info.id), committee_id=committee, date=info.date, parties=parties,
-        paths=paths, interest_types=f.types, direct=direct, declaration=f.declaration,
-        declaration_ids=f.declaration_ids, participation=f.participation, breach=f.participation == "voted",
-        severity=f.severity, score=f.score, explanation=_conflict_text(graph, ix, f, paths, committee))
+    # The statuses are strings from the constants above, validated as the model's Literals here.
+    fields: dict[str, Any] = {
+        "person_id": f.person, "person_name": _name(graph, f.person), "decision_id": info.id,
+        "decision_title": _name(graph, info.id), "committee_id": committee, "date": info.date, "parties": parties,
+        "paths": paths, "interest_types": f.types, "direct": direct, "declaration": f.declaration,
+        "declaration_ids": f.declaration_ids, "participation": f.participation, "breach": f.participation == "voted",
+        "severity": f.severity, "score": f.score, "explanation": _conflict_text(graph, ix, f, paths, committee)}
+    return Conflict(**fields)
 
 
 def _conflict_text(graph: OrgGraph, ix: Index, f: _Found, paths: list[InterestPath], committee: str | None) -> str:

@@ -154,6 +154,7 @@ def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
             variant = variants[ck] = schema.classify(*ck)
         rel_class = variant.rel_class if variant is not None else None
         if rel_class == "provider_interest":
+            assert variant is not None
             itype = variant.interest_type_for(data) or "financial"
             person_out[u].append((v, (u, v, key, False), lo, hi, itype))
         elif rel_class == "org_interest":
@@ -206,9 +207,8 @@ def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
     for decl_id, people in declared.items():
         ndata = g.nodes[decl_id]
         for person, lo, hi in people:
-            info = DeclarationInfo(decl_id, max(lo, _lo(ndata)), min(hi, _hi(ndata)),
-                                   sorted(concerns.get(decl_id, ())))
-            declarations[person].append(info)
+            declarations[person].append(DeclarationInfo(decl_id, max(lo, _lo(ndata)), min(hi, _hi(ndata)),
+                                                         sorted(concerns.get(decl_id, ()))))
     for decls in declarations.values():
         decls.sort(key=lambda d: d.id)
     for table in (person_out, org_out, family):
