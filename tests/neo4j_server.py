@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 
@@ -58,7 +59,7 @@ def build_launcher(timeout: float = BUILD_TIMEOUT) -> Path:
     missing = launcher_missing_tools()
     if missing:
         raise Neo4jUnavailable(f"{' and '.join(missing)} not found")
-    proc = subprocess.run(["mvn", "-q", "-B", "-DskipTests", "package"], cwd=LAUNCHER_DIR,
+    proc = subprocess.run(["mvn", "-q", "-B", "-DskipTests", "package"], check=False, cwd=LAUNCHER_DIR,
                           capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     if proc.returncode != 0 or not LAUNCHER_JAR.exists():
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-30:])
@@ -95,6 +96,7 @@ class LauncherServer:
         args = ["java", *JVM_FLAGS, "-jar", str(jar), str(self.data_dir), str(self.port)]
         if self.password:
             args.append(self.password)
+        self.uri = None
         began = time.perf_counter()
         # stdin stays open: the launcher stops by itself when this process dies and the pipe closes.
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -108,6 +110,8 @@ class LauncherServer:
                 del self._output[:-200]
                 if line.startswith(READY):
                     self.uri = line[len(READY):].strip()
+                    ready.set()
+                elif line.startswith("NEO4J_FAILED"):
                     ready.set()
             ready.set()
 
@@ -135,7 +139,7 @@ class LauncherServer:
         if proc.stdin:
             proc.stdin.close()
 
-    def __enter__(self) -> LauncherServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -31,6 +32,24 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  */
 public final class Neo4jLauncher {
     private Neo4jLauncher() {}
+
+    /**
+     * The embedded API runs with full rights, so it can set the password that
+     * {@code neo4j-admin dbms set-initial-password} would set on a packaged server. On a restart the
+     * password is usually already set, which Neo4j reports as an error we can ignore.
+     */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        try {
+            system.executeTransactionally("ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
+                    Map.of("pw", password));
+        } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage()) + " " + String.valueOf(e.getCause());
+            if (!message.contains("cannot be the same")) {
+                throw e;
+            }
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -60,19 +79,23 @@ public final class Neo4jLauncher {
             stopped.countDown();
         }, "neo4j-launcher-shutdown"));
 
-        if (password != null) {
-            // The embedded API runs with full rights, so it can set the initial password that
-            // `neo4j-admin dbms set-initial-password` would set on a packaged server.
-            GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-            system.executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
-                    java.util.Map.of("pw", password));
+        int bound;
+        try {
+            if (password != null) {
+                setPassword(dbms, password);
+            }
+            GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            ConnectorPortRegister ports = ((GraphDatabaseAPI) db).getDependencyResolver()
+                    .resolveDependency(ConnectorPortRegister.class);
+            bound = ports.getLocalAddress(ConnectorType.BOLT).getPort();
+        } catch (RuntimeException e) {
+            // Never hang half-started: the DBMS threads would keep the JVM alive without a ready line.
+            e.printStackTrace();
+            System.out.println("NEO4J_FAILED " + e.getMessage());
+            System.out.flush();
+            System.exit(1);
+            return;
         }
-
-        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-        ConnectorPortRegister ports = ((GraphDatabaseAPI) db).getDependencyResolver()
-                .resolveDependency(ConnectorPortRegister.class);
-        int bound = ports.getLocalAddress(ConnectorType.BOLT).getPort();
         System.out.println("NEO4J_READY bolt://127.0.0.1:" + bound);
         System.out.flush();
 

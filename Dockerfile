@@ -1,0 +1,20 @@
+# The orggraph API and CLI. Built by docker-compose.yml; runs `orggraph serve` against Neo4j.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+# Dependencies first (cached while only the code changes), then the code.
+COPY pyproject.toml README.md ./
+COPY orggraph ./orggraph
+COPY loaders ./loaders
+COPY api ./api
+COPY viz ./viz
+COPY orggraph_cli ./orggraph_cli
+RUN pip install . && useradd --create-home --uid 10001 orggraph
+
+USER orggraph
+EXPOSE 8000
+# Store and credentials come from the environment (ORGGRAPH_STORE, NEO4J_USER, NEO4J_PASSWORD,
+# ORGGRAPH_API_KEYS); nothing secret is baked into the image.
+CMD ["orggraph", "serve", "--host", "0.0.0.0", "--port", "8000"]
