@@ -188,7 +188,7 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
         yield Neo4jTarget(uri, auth, None)
         return
     missing = launcher_missing_tools()
-    if missing and not LAUNCHER_JAR.exists():
+    if "java" in missing or (missing and not LAUNCHER_JAR.exists()):
         _failure = f"{' and '.join(missing)} not found and NEO4J_URI is not set"
         unavailable(_failure)
     with tempfile.TemporaryDirectory(prefix="orggraph-neo4j-") as tmp:
@@ -198,11 +198,21 @@ def neo4j_target() -> Iterator[Neo4jTarget]:
         except (Neo4jUnavailable, subprocess.TimeoutExpired, OSError) as exc:
             _failure = str(exc)
             unavailable(_failure)
+        # So that `open_store(neo4j_uri)` (and CLI subprocesses) log in to this server as they would
+        # to a real one: credentials from the environment, for the session only.
+        saved = {k: os.environ.get(k) for k in ("NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE")}
+        os.environ.pop("NEO4J_DATABASE", None)
+        os.environ.update(NEO4J_USER=TEST_USER, NEO4J_PASSWORD=TEST_PASSWORD)
         try:
             assert server.uri is not None
             yield Neo4jTarget(server.uri, server.auth, server)
         finally:
             server.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +222,7 @@ def neo4j_uri(neo4j_target: Neo4jTarget) -> str:
 
 @pytest.fixture
 def neo4j_store(neo4j_target: Neo4jTarget) -> Iterator[object]:
-    """A Neo4jStore on the session server, emptied before the test."""
+    """A Neo4jStore on the session server, emptied before the test (so NEO4J_URI must be a throwaway)."""
     from orggraph.stores.neo4j import Neo4jStore
 
     database = os.environ.get("NEO4J_DATABASE") if neo4j_target.server is None else None

@@ -49,7 +49,8 @@ def write_graph_csv(folder: Path, rows: int) -> tuple[Path, Path]:
 
 def own_server(tmp_path: Path, target: Neo4jTarget) -> LauncherServer:
     """A launcher of this test's own, for stopping and restarting (never the session's server)."""
-    if launcher_missing_tools() and not LAUNCHER_JAR.exists():
+    missing = launcher_missing_tools()
+    if "java" in missing or (missing and not LAUNCHER_JAR.exists()):
         unavailable("stopping and restarting a server needs the local launcher (Java 17 + Maven)")
     return LauncherServer(tmp_path / "own-neo4j")
 

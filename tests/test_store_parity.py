@@ -44,7 +44,7 @@ def new_neo4j(target: Neo4jTarget) -> Neo4jStore:
     return Neo4jStore(target.uri, auth=target.auth)
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "embedded":
         yield EmbeddedStore(tmp_path / "graph.json")
