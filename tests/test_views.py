@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import json
 import re
 import shutil
@@ -199,7 +201,7 @@ def test_decision_page_highlights_paths_and_lists_them_as_text(client: TestClien
     assert path_nodes <= highlighted
     hl_edges = {(e["from"], e["relType"], e["to"]) for e in data["edges"] if e["highlighted"]}
     assert {(h["from_id"], h["type"], h["to_id"]) for p in c["paths"] for h in p["hops"]} <= hl_edges
-    assert c["explanation"] in resp.text.replace("&#39;", "'").replace("&amp;", "&")
+    assert c["explanation"] in unescape(resp.text)
     assert "Declaration: " in resp.text and "Participation: " in resp.text and "Quorum" in resp.text
     assert_self_contained(client, resp.text)
 
