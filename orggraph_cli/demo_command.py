@@ -182,6 +182,13 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
     return top
 
 
+def strip_sources(graph: OrgGraph) -> None:
+    for _, data in graph.g.nodes(data=True):
+        data.pop("source", None)
+    for _, _, data in graph.g.edges(data=True):
+        data.pop("source", None)
+
+
 def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | None, reset: bool) -> Any:
     from loaders.pipeline import load_paths
     from loaders.register import write_register_xlsx
@@ -203,6 +210,9 @@ def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | Non
     if applied.rejected:  # the generator validated every record; this would be a generator bug
         index, err = applied.rejected[0]
         raise click.ClickException(f"generated record {index} does not fit the schema: {err}")
+    # The files are the demo's evidence: drop the generator's provenance so every loaded record
+    # cites the file and row it came from, as it would for a real CCG's own files.
+    strip_sources(graph)
     written = export_graph(graph, "csv", out)
     registers = [write_register_xlsx(out / reg.filename, reg.entries, title=reg.title) for reg in world.registers]
     # Nodes before relationships before registers (which resolve people and organisations by name).

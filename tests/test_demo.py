@@ -155,6 +155,15 @@ def test_loaded_store_is_the_generated_world_plus_the_register(
     loaded.g.remove_nodes_from(declarations)
     expected = OrgGraph()
     expected.apply(world.records)
+    # Every loaded record cites the demo file and row it came from (not the generator).
+    file_row = re.compile(r"^(nodes|rels)_[A-Za-z_]+\.csv:\d+$")
+    sources = [d.get("source") for _, d in loaded.nodes()] + [d.get("source") for *_, d in loaded.rels()]
+    assert sources and all(isinstance(s, str) and file_row.match(s) for s in sources), sources[:5]
+    for graph in (loaded, expected):
+        for _, data in graph.g.nodes(data=True):
+            data.pop("source", None)
+        for _, _, data in graph.g.edges(data=True):
+            data.pop("source", None)
     assert loaded == expected
     # Every declaration the generator meant to resolve is about the organisation it meant.
     assert len(concerns) == len(world.declarations)
