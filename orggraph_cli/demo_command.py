@@ -276,7 +276,7 @@ def register(cli: click.Group) -> None:
         base = f"http://{host}:{port}"
         if top is not None:
             out_console.print(f"\nServing on {base}/ ; the most telling decision: "
-                              f"{base}/decision/{top.decision_id} (API: {base}/decisions/{top.decision_id})")
+                              f"{base}/decision/{top.decision_id} (API: {base}/api/decisions/{top.decision_id})")
         else:
             out_console.print(f"\nServing on {base}/")
         out_console.print("Press Ctrl+C to stop.")
