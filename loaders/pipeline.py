@@ -98,7 +98,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 def load_paths(store: Store, paths: Sequence[Path], *, kind: str | None = None, strict: bool = False,
                progress_factory: Callable[[Path], ProgressFn | None] | None = None) -> list[FileReport]:
     reports = []
-    for path in expand_paths(paths):
-        progress = progress_factory(path) if progress_factory else None
-        reports.append(load_file(store, path, kind=kind, strict=strict, progress=progress))
+    with store.batch():
+        for path in expand_paths(paths):
+            progress = progress_factory(path) if progress_factory else None
+            reports.append(load_file(store, path, kind=kind, strict=strict, progress=progress))
     return reports

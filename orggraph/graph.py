@@ -99,6 +99,38 @@ class OrgGraph:
                 result.rejected.append((i, err))
         return result
 
+    def validate(self, records: Iterable[Record]) -> list[tuple[int, RecordError]]:
+        """The rejections ``apply`` would make, without changing the graph (for all-or-nothing writes)."""
+        pending: dict[str, str] = {}  # node id -> label, for nodes earlier in this batch
+        rejected: list[tuple[int, RecordError]] = []
+        for i, rec in enumerate(records):
+            try:
+                if isinstance(rec, Node):
+                    known = pending.get(rec.id) or self.label(rec.id)
+                    if known is not None and known != rec.label:
+                        raise RecordError(":LABEL", rec.label,
+                                          f"id {rec.id!r} is already a {known}; expected {known}")
+                    pending[rec.id] = rec.label
+                    continue
+                labels = []
+                for col, nid in ((":START_ID", rec.start), (":END_ID", rec.end)):
+                    label = pending.get(nid) or self.label(nid)
+                    if label is None:
+                        raise RecordError(col, nid, "expected the id of a node already loaded")
+                    labels.append(label)
+                if self.schema.classify(rec.type, labels[0], labels[1]) is None:
+                    raise RecordError(":TYPE", rec.type, self._endpoint_reason(rec.type, labels[0], labels[1]))
+            except RecordError as err:
+                rejected.append((i, err))
+        return rejected
+
+    def _endpoint_reason(self, rel_type: str, from_label: str, to_label: str) -> str:
+        allowed = "; ".join(
+            f"{'/'.join(sorted(v.from_labels))} -> {'/'.join(sorted(v.to_labels))}"
+            for v in self.schema.relationships[rel_type].variants
+        )
+        return f"{from_label} -> {to_label} is not allowed; expected {allowed}"
+
     def check(self, rec: Record) -> None:
         """Raise RecordError if ``rec`` cannot be merged into the graph as it stands."""
         if isinstance(rec, Node):
@@ -112,11 +144,7 @@ class OrgGraph:
                 raise RecordError(col, nid, "expected the id of a node already loaded")
         fl, tl = self.g.nodes[rec.start]["label"], self.g.nodes[rec.end]["label"]
         if self.schema.classify(rec.type, fl, tl) is None:
-            allowed = "; ".join(
-                f"{'/'.join(sorted(v.from_labels))} -> {'/'.join(sorted(v.to_labels))}"
-                for v in self.schema.relationships[rec.type].variants
-            )
-            raise RecordError(":TYPE", rec.type, f"{fl} -> {tl} is not allowed; expected {allowed}")
+            raise RecordError(":TYPE", rec.type, self._endpoint_reason(rec.type, fl, tl))
 
     def _merge_node(self, rec: Node, result: ApplyResult) -> None:
         self.check(rec)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,14 @@ class Store(ABC):
     @abstractmethod
     def clear(self) -> None:
         """Remove everything."""
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Group several writes (one per file) into one commit where the backend gains from it.
+
+        Each write inside stays all-or-nothing on its own; what a batch changes becomes visible (and
+        durable) when the batch ends, and nothing of it if the process dies first. Inside a batch,
+        :meth:`graph` shows the batch's pending state, so a later file can refer to an earlier one."""
+        return nullcontext()
 
     def ping(self) -> None:
         """Raise :class:`StoreUnavailable` if the store cannot be read."""

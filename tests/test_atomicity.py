@@ -71,7 +71,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def holds_lock(pid: int) -> bool:
-    """True when ``pid`` holds a file lock: the embedded store takes one only around a write."""
+    """True when ``pid`` holds a file lock: the embedded store takes one around a load's writes."""
     for line in Path("/proc/locks").read_text().splitlines():
         parts = line.split()
         if len(parts) > 4 and parts[4] == str(pid):
@@ -102,10 +102,11 @@ def kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool], deadline
 
 
 MOMENTS = {
-    # Well past interpreter start-up and imports, into reading and validating the rows.
-    "parsing": lambda proc, folder: cpu_seconds(proc.pid) >= 1.5 and not holds_lock(proc.pid),
-    # Inside EmbeddedStore.write: records being applied to a copy of the graph, file not yet replaced.
-    "writing": lambda proc, folder: holds_lock(proc.pid),
+    # Well past interpreter start-up and imports, into reading and validating the rows. (A load
+    # holds the store's lock from its start: all its files are applied to one private copy.)
+    "parsing": lambda proc, folder: cpu_seconds(proc.pid) >= 1.5 and holds_lock(proc.pid) and not temp_files(folder),
+    # Later: records being applied to the private copy of the graph, file not yet replaced.
+    "writing": lambda proc, folder: cpu_seconds(proc.pid) >= 4.0 and holds_lock(proc.pid) and not temp_files(folder),
     # The new store file half written to its temporary file, before os.replace.
     "replacing": lambda proc, folder: bool(temp_files(folder)),
 }

@@ -175,3 +175,40 @@ def test_applying_twice_changes_nothing(links: list[tuple[str, str, str | None]]
     assert second.written == 0
     assert g.to_data() == once
     assert OrgGraph.from_data(once) == g
+
+
+def test_validate_predicts_exactly_what_apply_rejects() -> None:
+    g = _graph()
+    batch = [
+        node("P2", "Person", {"name": "B"}),
+        rel("P2", "PARTNER_IN", "A00001"),  # P2 only exists earlier in this batch
+        rel("A00001", "PARTNER_IN", "P2"),  # wrong direction
+        rel("P2", "PARTNER_IN", "NOPE"),  # unknown end
+        node("P2", "Practice", {}),  # label clash within the batch
+        node("A00001", "Person", {}),  # label clash with the graph
+    ]
+    before = g.to_data()
+    predicted = [(i, e.column, e.reason) for i, e in g.validate(batch)]
+    assert g.to_data() == before, "validate must not change the graph"
+    applied = [(i, e.column, e.reason) for i, e in g.apply(batch).rejected]
+    assert predicted == applied and [i for i, *_ in predicted] == [2, 3, 4, 5]
+
+
+def test_a_batch_commits_once_and_keeps_each_write_all_or_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "g.json"
+    store = EmbeddedStore(path)
+    store.write(list(_graph().records()))
+    before = path.read_bytes()
+    with store.batch():
+        store.write([node("P2", "Person", {"name": "B"})])
+        assert "P2" in store.graph(), "later files in a batch see earlier ones"
+        assert path.read_bytes() == before, "nothing is saved until the batch ends"
+        res = store.write([node("P3", "Person", {"name": "C"}), rel("P3", "PARTNER_IN", "NOPE")], strict=True)
+        assert not res.committed and "P3" not in store.graph()
+    after = EmbeddedStore(path).graph()
+    assert "P2" in after and "P3" not in after
+
+    with pytest.raises(RuntimeError), store.batch():
+        store.write([node("P4", "Person", {"name": "D"})])
+        raise RuntimeError("the process fails mid-load")
+    assert "P4" not in EmbeddedStore(path).graph()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -27,6 +28,8 @@ class EmbeddedStore(Store):
         self._lock = FileLock(str(self.path) + ".lock", timeout=600)
         self._cache: OrgGraph | None = None
         self._stamp: tuple[int, int, int] | None = None
+        self._batch: OrgGraph | None = None
+        self._batch_dirty = False
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -51,7 +54,23 @@ class EmbeddedStore(Store):
         return graph
 
     def graph(self) -> OrgGraph:
-        return self._read()
+        return self._batch if self._batch is not None else self._read()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the lock, apply every write to one private copy, and save once at the end: a load of
+        many files rewrites the store file once instead of once per file."""
+        if self._batch is not None:
+            yield
+            return
+        with self._lock:
+            self._batch, self._batch_dirty = self._read().copy(), False
+            try:
+                yield
+                if self._batch_dirty:
+                    self._save(self._batch)
+            finally:
+                self._batch = None
 
     def _save(self, graph: OrgGraph) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +93,14 @@ class EmbeddedStore(Store):
         self._cache, self._stamp = graph, self._file_stamp()
 
     def write(self, records: Sequence[Record], *, strict: bool = False) -> ApplyResult:
+        if self._batch is not None:
+            if strict:
+                rejected = self._batch.validate(records)
+                if rejected:
+                    return ApplyResult(rejected=rejected, committed=False)
+            result = self._batch.apply(records)
+            self._batch_dirty = self._batch_dirty or bool(result.written)
+            return result
         with self._lock:
             # Work on a private copy so a failure mid-apply cannot leak into the cached snapshot.
             graph = self._read().copy()
