@@ -97,6 +97,9 @@ class OrgGraph:
                     self._merge_rel(rec, result)
             except RecordError as err:
                 result.rejected.append((i, err))
+        if result.written:
+            # Lets caches built over this graph (the engine's index) see that it changed, in O(1).
+            self.g.graph["version"] = self.g.graph.get("version", 0) + 1
         return result
 
     def validate(self, records: Iterable[Record]) -> list[tuple[int, RecordError]]:

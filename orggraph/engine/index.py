@@ -98,20 +98,22 @@ def _hi(props: dict[str, Any]) -> str:
 
 
 def _stamp(g: nx.MultiDiGraph) -> tuple[int, int]:
-    # Counting the edge keys directly is a few times faster than g.number_of_edges() (a degree sum).
-    return (len(g._node), sum(len(keyed) for nbrs in g._succ.values() for keyed in nbrs.values()))
+    # O(1): OrgGraph.apply bumps the graph's version on every change. Counting edges here cost
+    # ~90 ms a call at national scale, which dominated a single decision's query.
+    return (len(g._node), int(g.graph.get("version", 0)))
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()
 
 
 def invalidate(graph: OrgGraph) -> None:
-    """Forget the cached index of ``graph`` (after editing properties in place)."""
+    """Forget the cached index of ``graph``: needed after editing ``graph.g`` directly (networkx calls
+    bypass :meth:`OrgGraph.apply`, which is what keeps the index current)."""
     _CACHE.pop(graph.g, None)
 
 
 def index_for(graph: OrgGraph) -> Index:
-    """The cached index of ``graph``, rebuilt if nodes or edges were added or removed since."""
+    """The cached index of ``graph``, rebuilt if it changed through :meth:`OrgGraph.apply` since."""
     g = graph.g
     stamp = _stamp(g)
     ix = _CACHE.get(g)
