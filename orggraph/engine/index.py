@@ -14,6 +14,7 @@ that gains or loses nodes or edges gets a fresh index on the next call. Editing 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ def _stamp(g: nx.MultiDiGraph) -> tuple[int, int]:
     return (len(g._node), int(g.graph.get("version", 0)))
 
 
+_BUILD_LOCK = threading.Lock()
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()
 
 
@@ -117,9 +119,15 @@ def index_for(graph: OrgGraph) -> Index:
     g = graph.g
     stamp = _stamp(g)
     ix = _CACHE.get(g)
-    if ix is None or ix.stamp != stamp:
-        ix = build_index(graph, stamp)
-        _CACHE[g] = ix
+    if ix is not None and ix.stamp == stamp:
+        return ix
+    # One build at a time: a server's first concurrent requests wait for one build instead of each
+    # building its own (16 parallel builds under the GIL took 12 s instead of 0.7 s).
+    with _BUILD_LOCK:
+        ix = _CACHE.get(g)
+        if ix is None or ix.stamp != stamp:
+            ix = build_index(graph, stamp)
+            _CACHE[g] = ix
     return ix
 
 
