@@ -188,3 +188,15 @@ def test_declarations_never_change_which_conflicts_exist(world: dict[str, list[R
     without = build(world["links"], world["decision"])
     assert set(found(with_register)) == set(found(without))
     assert all(status == "undeclared" for _, status in found(without).values())
+
+
+@SETTINGS
+@given(worlds())
+def test_filters_select_exactly_the_matching_records(world: dict[str, list[Record]]) -> None:
+    """Each filter narrows the full scan; it never finds or loses a record (the person filter is indexed)."""
+    g = build(world["links"], world["decision"], world["declarations"])
+    everything = engine.conflicts(g)
+    for person in {nid for nid, _ in g.nodes("Person")}:
+        assert engine.conflicts(g, person=person) == [c for c in everything if c.person_id == person]
+    for decision in {nid for nid, _ in g.nodes("Decision")}:
+        assert engine.conflicts(g, decision=decision) == [c for c in everything if c.decision_id == decision]

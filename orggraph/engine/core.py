@@ -344,9 +344,15 @@ def _conflict_text(graph: OrgGraph, ix: Index, f: _Found, paths: list[InterestPa
 
 
 def _select_decisions(ix: Index, decision: str | None, committee: str | None, commissioner: str | None,
-                      date_from: str | None, date_to: str | None) -> list[DecisionInfo]:
+                      date_from: str | None, date_to: str | None, person: str | None = None
+                      ) -> list[DecisionInfo]:
     if decision is not None:
         infos = [_decision(ix, decision)]
+    elif person is not None:
+        # Only decisions the person could have made: their committees' and those they voted on.
+        ids = {d for seat in ix.seats_of.get(person, ()) for d in ix.decisions_by_committee.get(seat.committee, ())}
+        ids.update(ix.decisions_voted.get(person, ()))
+        infos = [ix.decisions[d] for d in ids]
     elif committee is not None:
         infos = [ix.decisions[d] for d in ix.decisions_by_committee.get(committee, ())]
     else:
@@ -382,7 +388,7 @@ def conflicts(graph: OrgGraph, decision: str | None = None, person: str | None =
     lo = _on(date_from) if date_from is not None else None
     hi = _on(date_to) if date_to is not None else None
     out: list[Conflict] = []
-    for info in _select_decisions(ix, decision, committee, commissioner, lo, hi):
+    for info in _select_decisions(ix, decision, committee, commissioner, lo, hi, person):
         if person is not None:
             if person not in _makers(ix, info):
                 continue

@@ -83,6 +83,7 @@ class Index:
     commissioned: dict[str, list[tuple[str, str, str]]]  # commissioner -> [(provider, lo, hi)]
     decisions: dict[str, DecisionInfo]
     decisions_by_committee: dict[str, list[str]]
+    decisions_voted: dict[str, list[str]]  # person -> decisions they VOTED_ON
     attended: dict[str, set[str]]  # meeting -> people
     declarations: dict[str, list[DeclarationInfo]]  # person -> their declarations
     # Caches filled on demand: (person, max_hops) -> {target org: [paths, sorted]}.
@@ -234,7 +235,15 @@ def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
         seats=dict(seats), seats_of=dict(seats_of), committee_of=dict(committee_of),
         committees_of=dict(committees_of), commissioned=dict(commissioned), decisions=decisions,
         decisions_by_committee=dict(by_committee), attended=dict(attended),
-        declarations=dict(declarations))
+        decisions_voted=_invert(voters), declarations=dict(declarations))
+
+
+def _invert(by_decision: dict[str, set[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for decision, people in by_decision.items():
+        for person in people:
+            out[person].append(decision)
+    return dict(out)
 
 
 def static_paths(ix: Index, person: str, max_hops: int) -> dict[str, list[StaticPath]]:
