@@ -22,6 +22,7 @@ def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000,
     check_bind(settings, host)
     app = create_app(settings)
     app.state.store.ping()
+    click.echo(f"orggraph: serving on http://{host}:{port}/  (API docs at /docs; Ctrl-C to stop)", err=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # uvicorn's own access log prints raw URLs (ids, search text): ours logs route templates instead.
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
@@ -44,7 +45,6 @@ def register(cli: click.Group) -> None:
 
         handle = ctx.find_object(StoreHandle)
         uri = handle.uri if handle else None
-        click.echo(f"orggraph: serving on http://{host}:{port}/  (API docs at /docs; Ctrl-C to stop)", err=True)
         try:
             run_server(uri, host, port)
         except (SettingsError, StoreError) as exc:
