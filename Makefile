@@ -24,9 +24,10 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Headless Chromium for the browser tests, from Debian's packages (as root on the dev/CI machines).
+# Headless Chromium (browser tests) and docker-compose (validates the compose file), from Debian's
+# packages (as root on the dev/CI machines).
 browsers:
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-test-tools.sh
 
 # Builds and caches the embedded Neo4j launcher (tests also do this on demand).
 neo4j-launcher:

@@ -183,15 +183,20 @@ def test_schema_comes_from_the_schema_file_and_is_idempotent(neo4j_store: Neo4jS
 
 
 def test_compose_file_is_valid(tmp_path: Path) -> None:
-    """`docker compose config` where the compose plugin exists; otherwise the structure it checks."""
+    """`docker compose config` (v2 plugin) or `docker-compose config` (v1, Debian's package), whichever
+    exists (`make test` installs the latter); plus the structure the deployment relies on."""
     compose = ROOT / "docker-compose.yml"
     env_example = ROOT / ".env.example"
-    probe = subprocess.run(["docker", "compose", "version"], check=False, capture_output=True, text=True) \
-        if _has_docker() else None
-    if probe is not None and probe.returncode == 0:
+    validator = _compose_command()
+    if validator is None and os.environ.get("CI") == "true":
+        pytest.fail("no docker compose / docker-compose to validate docker-compose.yml (make test installs it)")
+    if validator is not None:
+        # As a user runs it: the compose file beside a .env made from .env.example (env_file needs it).
+        for name in ("docker-compose.yml", "Dockerfile"):
+            (tmp_path / name).write_bytes((ROOT / name).read_bytes())
         (tmp_path / ".env").write_text(env_example.read_text())
-        proc = subprocess.run(["docker", "compose", "-f", str(compose), "--env-file", str(env_example), "config",
-                               "--quiet"], check=False, capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run([*validator, "config", "--quiet"], check=False, capture_output=True, text=True,
+                              cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
     doc = yaml.safe_load(compose.read_text())
     neo, api = doc["services"]["neo4j"], doc["services"]["api"]
@@ -209,7 +214,10 @@ def test_compose_file_is_valid(tmp_path: Path) -> None:
     assert (ROOT / "Dockerfile").read_text().count("FROM ") >= 1
 
 
-def _has_docker() -> bool:
+def _compose_command() -> list[str] | None:
     from shutil import which
 
-    return which("docker") is not None
+    if which("docker") and subprocess.run(["docker", "compose", "version"], check=False,
+                                          capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    return ["docker-compose"] if which("docker-compose") else None

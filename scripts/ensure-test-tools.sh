@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests drive from Debian's packages when it is missing: chromium and
+# chromium-driver (browser tests) and docker-compose (validates docker-compose.yml).
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != "0" ]; then
+  echo "missing Debian packages: ${missing[*]} (install them as root; the tests that need them skip outside CI)" >&2
+  exit 0
+fi
+echo "installing ${missing[*]} from Debian's packages..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null
