@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Literal, Optional
+from functools import cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
@@ -65,8 +65,8 @@ Record = Node | Rel
 
 def _field_type(ptype: str, enum: tuple[str, ...] | None) -> Any:
     if enum:
-        return Optional[Literal[enum]]  # type: ignore[valid-type]  # noqa: UP007
-    return Optional[_PY_TYPES[ptype]]  # noqa: UP007
+        return Literal[enum] | None  # type: ignore[valid-type]
+    return _PY_TYPES[ptype] | None
 
 
 def _build_model(name: str, types: dict[str, str], enums: dict[str, tuple[str, ...] | None]) -> type[BaseModel]:
@@ -76,14 +76,14 @@ def _build_model(name: str, types: dict[str, str], enums: dict[str, tuple[str, .
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def node_props_model(label: str, schema: Schema = SCHEMA) -> type[BaseModel]:
     spec = schema.nodes[label]
     enums = {k: p.enum for k, p in spec.properties.items()}
     return _build_model(f"{label}Props", schema.node_property_types(label), enums)
 
 
-@lru_cache(maxsize=None)
+@cache
 def rel_props_model(rel_type: str, schema: Schema = SCHEMA) -> type[BaseModel]:
     spec = schema.relationships[rel_type]
     enums = {k: p.enum for k, p in spec.properties.items()}

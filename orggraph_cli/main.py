@@ -228,4 +228,4 @@ def main() -> None:
     cli(prog_name="orggraph")
 
 
-__all__ = ["cli", "main", "store_from", "FORMATS", "emit_object", "emit_rows", "emit_json"]
+__all__ = ["FORMATS", "cli", "emit_json", "emit_object", "emit_rows", "main", "store_from"]

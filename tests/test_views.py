@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import unescape
-
 import json
 import re
 import shutil
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
