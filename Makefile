@@ -37,6 +37,8 @@ demo: install
 	$(BIN)/orggraph --store $(DEMO_STORE) demo --out $(DEMO_DIR) --serve
 
 test: install-test browsers
+	$(BIN)/ruff check orggraph loaders api viz orggraph_cli bench tests
+	$(BIN)/mypy orggraph loaders api viz orggraph_cli
 	$(BIN)/python -m pytest
 
 bench: install

@@ -140,6 +140,7 @@ def test_kill_9_mid_load_leaves_the_store_as_it_was(moment: str, big_file: Path,
     extra = write_csv(tmp_path / "extra.csv", [":ID", ":LABEL", "name"], [["P2", "Person", "Bo Made-Up"]])
     result = run_cli(store, "load", str(extra))
     assert result.returncode == 0, result.stderr
+    assert temp_files(store.parent) == [], "the next write clears what a killed writer left"
     after = EmbeddedStore(store).graph()
     assert after.stats()["nodes"] == {"Committee": 1, "Person": 2}
     assert after.node("C1") == original.node("C1")

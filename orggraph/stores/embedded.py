@@ -7,6 +7,7 @@ rejected under ``--strict``, leaves the previous file untouched.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -75,7 +76,12 @@ class EmbeddedStore(Store):
     def _save(self, graph: OrgGraph) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = orjson.dumps(graph.to_data())
-        fd, tmp = tempfile.mkstemp(prefix=".orggraph-", suffix=".tmp", dir=self.path.parent)
+        # We hold the lock, so any temporary file of this store is a leftover of a killed writer.
+        prefix = f".{self.path.name}."
+        for stale in self.path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+            if "." not in stale.name[len(prefix):-len(".tmp")]:  # not another store's (graph.json.bak)
+                stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
