@@ -10,21 +10,12 @@ from typing import Any
 
 import click
 import orjson
-from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
+from orggraph.query import to_plain
+
 FORMATS = ("json", "csv", "table")
-
-
-def to_plain(obj: Any) -> Any:
-    if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, dict):
-        return {k: to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_plain(v) for v in obj]
-    return obj
 
 
 def emit_json(obj: Any) -> None:

@@ -28,7 +28,7 @@ from api.deps import (
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
 from orggraph.graph import OrgGraph
-from orggraph.query import node_detail
+from orggraph.query import node_detail, to_plain
 from orggraph.schema import SCHEMA
 from orggraph_cli.output import rows_to_csv
 
@@ -170,16 +170,6 @@ def get_audit(request: Request, commissioner_id: Id, graph: GraphDep, memo: Memo
     return Page[AuditFinding](total=len(found), offset=offset, limit=limit, items=found[offset:offset + limit])
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 @router.get("/paths", response_model=PathsOut, dependencies=reader,
             summary="Interest paths from a person to an organisation")
 def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
@@ -201,7 +191,7 @@ def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
         anyp = None
         if any:
             raw = eng.any_paths(graph, from_id, to_id, as_of=on, max_hops=max_hops)
-            anyp = [[_plain(h) for h in (p.hops if hasattr(p, "hops") else p)] for p in raw]
+            anyp = [[to_plain(h) for h in (p.hops if hasattr(p, "hops") else p)] for p in raw]
         return PathsOut(from_id=from_id, to_id=to_id, as_of=on, max_hops=max_hops, interest_paths=interest,
                         any_paths=anyp)
 
