@@ -18,9 +18,14 @@ pytestmark = pytest.mark.browser
 
 
 def wait_for(predicate: Any, timeout: float = 30, what: str = "condition") -> Any:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = predicate()
+        try:
+            value = predicate()
+        except (StaleElementReferenceException, NoSuchElementException):
+            value = None  # the page is still navigating: the element went away under us; look again
         if value:
             return value
         time.sleep(0.2)
@@ -85,7 +90,8 @@ def test_node_page_offline_and_click_through(chrome: Any, live_server: LiveServe
     # Keyboard-only search: type and press Enter.
     box = driver.find_element(By.ID, "q")
     box.send_keys(committee, Keys.ENTER)
-    wait_for(lambda: "result" in driver.find_element(By.TAG_NAME, "main").text, what="search results")
+    wait_for(lambda: "q=" in driver.current_url and "result" in driver.find_element(By.TAG_NAME, "main").text,
+             what="search results")
     driver.find_element(By.CSS_SELECTOR, f'a[href="/committee/{committee}"], a[href="/node/{committee}"]')
     open_graph_page(driver, f"{live_server.url}/node/{committee}?hops=1", "ego-graph")
     driver.save_screenshot(str(artifacts_dir / "browser-node-page.png"))
@@ -94,7 +100,7 @@ def test_node_page_offline_and_click_through(chrome: Any, live_server: LiveServe
         " return n.nodeLabel === 'Person'; }})[0].id;")
     click_node(driver, "ego-graph", member)
     wait_for(lambda: f"/node/{member}" in driver.current_url, what="the clicked node's page")
-    assert member in driver.find_element(By.TAG_NAME, "main").text
+    wait_for(lambda: member in driver.find_element(By.TAG_NAME, "main").text, what="the member's page content")
     assert_only_the_app(requested_urls(driver), live_server)
 
 
