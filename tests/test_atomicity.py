@@ -12,7 +12,6 @@ import csv
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,23 +20,12 @@ import pytest
 
 from orggraph.graph import OrgGraph
 from orggraph.stores.embedded import EmbeddedStore
+from tests.helpers import ORGGRAPH, run_cli, write_csv
 
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
 BIG_ROWS = 250_000  # a few seconds of loading on the 2-core dev machine
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
-
-def run_cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ORGGRAPH), "--store", str(store), *args], check=False, capture_output=True,
-                          text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")

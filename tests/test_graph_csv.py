@@ -5,10 +5,7 @@ Every test writes real CSV files with the csv module and loads them through the 
 
 from __future__ import annotations
 
-import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,17 +14,7 @@ from loaders import detect
 from loaders.base import Rejection
 from loaders.pipeline import expand_paths, load_file, load_paths
 from orggraph.stores.embedded import EmbeddedStore
-
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
+from tests.helpers import run_cli, write_csv
 
 NODE_HEADER = ["id:ID", ":LABEL", "name", "committee_type", "quorum:int", "quorum_lay:int",
                "company_number", "date:date", "value_gbp:float", "title", "valid_from:date", "valid_to:date"]
@@ -268,10 +255,6 @@ def test_an_empty_folder_is_reported(tmp_path: Path, embedded_store: EmbeddedSto
 
 
 # ---- the CLI contract: exit 0 all loaded, 1 a file rejected whole, 2 usage --------------------------
-def run_cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(ORGGRAPH), "--store", str(store), *args], check=False, capture_output=True,
-                          text=True, timeout=300)
-
 
 def test_cli_load_exit_codes_and_report(tmp_path: Path) -> None:
     store = tmp_path / "graph.json"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -21,8 +20,7 @@ from loaders.base import FileRejected, Rejection
 from loaders.pipeline import load_file
 from loaders.precedence import file_rank
 from orggraph.stores.embedded import EmbeddedStore
-
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
+from tests.helpers import ORGGRAPH
 
 
 def real_rows(path: Path, n: int | None = None) -> list[list[str]]:

@@ -9,7 +9,6 @@ import csv
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,10 +18,10 @@ import yaml
 from loaders.pipeline import load_paths
 from orggraph.store import StoreUnavailable, open_store
 from orggraph.stores.neo4j import Neo4jStore, schema_statements
+from tests.helpers import ORGGRAPH
 from tests.neo4j_server import LAUNCHER_JAR, LauncherServer, Neo4jTarget, launcher_missing_tools, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
 BIG_ROWS = 60_000
 
 

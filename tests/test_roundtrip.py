@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,8 @@ from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.schema import SCHEMA
 from orggraph.stores.embedded import EmbeddedStore
+from tests.helpers import ORGGRAPH
 
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
 REAL_PRACTICE = "A81001"  # in epraccur_2019-11.csv; the generated file links a synthetic partner to it
 
 

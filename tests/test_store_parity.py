@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,10 @@ from orggraph.schema import SCHEMA
 from orggraph.store import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neo4j import Neo4jStore
+from tests.helpers import ORGGRAPH
 from tests.neo4j_server import Neo4jTarget
 from tests.test_roundtrip import generate_graph_csv
 
-ORGGRAPH = Path(sys.executable).parent / "orggraph"
 REAL_FILES = ("ons_ccg19_stp19_apr2019.csv", "ons_stp20_nhser20_apr2020.csv", "epraccur_2019-11.csv",
               "ePCN_2019-12.xlsx")
 AS_OF = ("2019-06-30", "2019-10-01", "2020-03-31")
