@@ -17,7 +17,7 @@ from api.middleware import RequestLogMiddleware
 from api.problems import install_problem_handlers
 from api.routers import admin, findings, health, nodes, views
 from api.settings import Settings
-from orggraph.store import Store, open_store
+from orggraph.stores import Store, open_store
 from viz import STATIC_DIR as VIZ_STATIC
 from viz import VIS_DIR
 

@@ -14,7 +14,7 @@ from api.graph_cache import GraphMemo
 from api.problems import ApiError
 from api.settings import Settings
 from orggraph.graph import OrgGraph
-from orggraph.store import Store
+from orggraph.stores.base import Store
 
 
 def get_settings(request: Request) -> Settings:

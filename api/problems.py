@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from orggraph.store import StoreError, StoreUnavailable
+from orggraph.errors import StoreError, StoreUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("orggraph.api")

@@ -12,13 +12,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orggraph.errors import OrgGraphError
+
 ROLES = ("reader", "auditor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 KEYS_ENV = "ORGGRAPH_API_KEYS"
 KEYS_FILE_ENV = "ORGGRAPH_API_KEYS_FILE"
 
 
-class SettingsError(ValueError):
+class SettingsError(OrgGraphError, ValueError):
     """A setting that cannot be used as given (says which and why)."""
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from orggraph.graph import OrgGraph
-from orggraph.models import is_live
+from orggraph.temporal import live_or_undated
 
 
 @dataclass
@@ -21,10 +21,6 @@ class SubgraphCut:
     trimmed: int = 0  # nodes left out to keep the view readable
     highlight_nodes: set[str] = field(default_factory=set)
     highlight_edges: set[tuple[str, str, str]] = field(default_factory=set)  # (from, type, to)
-
-
-def _live(data: dict[str, object], as_of: str | None) -> bool:
-    return as_of is None or is_live(data, as_of)
 
 
 def ego_network(graph: OrgGraph, center: str, hops: int = 1, as_of: str | None = None,
@@ -43,10 +39,10 @@ def ego_network(graph: OrgGraph, center: str, hops: int = 1, as_of: str | None =
         ring: set[str] = set()
         for nid in frontier:
             for _, other, data in g.out_edges(nid, data=True):
-                if other not in seen and _live(data, as_of) and _live(g.nodes[other], as_of):
+                if other not in seen and live_or_undated(data, as_of) and live_or_undated(g.nodes[other], as_of):
                     ring.add(other)
             for other, _, data in g.in_edges(nid, data=True):
-                if other not in seen and _live(data, as_of) and _live(g.nodes[other], as_of):
+                if other not in seen and live_or_undated(data, as_of) and live_or_undated(g.nodes[other], as_of):
                     ring.add(other)
         ring_sorted = sorted(ring)
         seen |= ring
@@ -70,7 +66,7 @@ def induced(graph: OrgGraph, node_ids: Iterable[str], as_of: str | None = None) 
         sub.add_node(nid, **graph.g.nodes[nid])
     for nid in ids:
         for _, other, key, data in graph.g.out_edges(nid, keys=True, data=True):
-            if other in keep and _live(data, as_of):
+            if other in keep and live_or_undated(data, as_of):
                 sub.add_edge(nid, other, key=key, **data)
     return OrgGraph(sub, graph.schema)
 

@@ -28,8 +28,9 @@ import networkx as nx
 from bench.common import measure_isolated, print_table
 from orggraph import engine
 from orggraph.graph import OrgGraph
-from orggraph.models import Record, is_live, node, rel
+from orggraph.models import Record, node, rel
 from orggraph.schema import SCHEMA
+from orggraph.temporal import is_live
 
 SCALE = os.environ.get("BENCH_SCAN_SCALE", "national")
 SAMPLE = int(os.environ.get("BENCH_SCAN_SAMPLE", "60"))

@@ -18,13 +18,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from orggraph.errors import OrgGraphError
 from orggraph.graph import OrgGraph
 from orggraph.models import Record, RecordError
 
 ProgressFn = Callable[[int, int | None], None]
 
 
-class FileRejected(Exception):
+class FileRejected(OrgGraphError):
     """The whole file cannot be read as the kind it claims to be (wrong format, missing columns)."""
 
     def __init__(self, file: str, reason: str, row: int | None = None, column: str | None = None,

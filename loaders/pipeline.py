@@ -12,7 +12,7 @@ from pathlib import Path
 from loaders import detect, loader_module
 from loaders.base import FileRejected, FileReport, LoadContext, ParsedFile, ProgressFn, head_lines
 from orggraph.models import Node
-from orggraph.store import Store
+from orggraph.stores.base import Store
 
 
 def parse_file(path: Path, ctx: LoadContext, kind: str | None = None) -> ParsedFile:

@@ -19,17 +19,13 @@ from typing import Any
 
 import networkx as nx
 
+from orggraph.errors import ExportError
 from orggraph.graph import OrgGraph
 from orggraph.schema import COMMON_NODE_PROPERTIES, COMMON_REL_PROPERTIES, Schema
-from orggraph.store import StoreError
 
 FORMATS = ("csv", "graphml", "json")
 NODE_FILE = "nodes_{}.csv"
 REL_FILE = "rels_{}.csv"
-
-
-class ExportError(StoreError):
-    """An export the user can fix (bad --out, unknown format); a StoreError so the CLI prints one line."""
 
 
 def export_graph(graph: OrgGraph, fmt: str, out: Path) -> list[Path]:

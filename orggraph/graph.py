@@ -14,8 +14,10 @@ from typing import Any
 
 import networkx as nx
 
-from orggraph.models import Node, Record, RecordError, Rel, is_live
+from orggraph.errors import RecordError
+from orggraph.models import Node, Record, Rel
 from orggraph.schema import SCHEMA, Schema
+from orggraph.temporal import is_live
 
 FORMAT_VERSION = 1
 

@@ -2,7 +2,7 @@
 
 A loader builds records with :func:`node` and :func:`rel`; both raise :class:`RecordError` naming the
 offending field, value and what was expected, so the loader can report file, row and column.
-Dates are stored as ISO strings (``yyyy-mm-dd``), which compare correctly as strings.
+Dates are stored as ISO strings (``yyyy-mm-dd``); :mod:`orggraph.temporal` says what they mean.
 """
 
 from __future__ import annotations
@@ -14,19 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from orggraph.errors import RecordError
 from orggraph.schema import SCHEMA, Schema
 
 _PY_TYPES: dict[str, Any] = {"string": str, "int": int, "float": float, "boolean": bool, "date": dt.date}
-
-
-class RecordError(ValueError):
-    """A record that does not fit the schema: which field, which value, what was expected."""
-
-    def __init__(self, column: str, value: Any, reason: str):
-        super().__init__(f"{column}={value!r}: {reason}")
-        self.column = column
-        self.value = value
-        self.reason = reason
 
 
 @dataclass(slots=True)
@@ -65,13 +56,13 @@ Record = Node | Rel
 
 def _field_type(ptype: str, enum: tuple[str, ...] | None) -> Any:
     if enum:
-        return Literal[enum] | None  # type: ignore[valid-type]
+        return Literal[enum] | None  # type: ignore[valid-type, unused-ignore]
     return _PY_TYPES[ptype] | None
 
 
 def _build_model(name: str, types: dict[str, str], enums: dict[str, tuple[str, ...] | None]) -> type[BaseModel]:
     fields: dict[str, Any] = {k: (_field_type(t, enums.get(k)), None) for k, t in types.items()}
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(  # type: ignore[call-overload, no-any-return, unused-ignore]
         name, __config__=ConfigDict(extra="forbid", str_strip_whitespace=True), **fields
     )
 
@@ -150,21 +141,3 @@ def rel(start: str, type: str, end: str, props: dict[str, Any] | None = None, *,
     clean = _clean(rel_props_model(type, schema), p)
     _check_dates(clean)
     return Rel(start.strip(), type, end.strip(), clean)
-
-
-def is_live(props: dict[str, Any], on: str) -> bool:
-    """True when a node or relationship is live on ISO date ``on`` (inclusive bounds, open if missing)."""
-    vf = props.get("valid_from")
-    if vf and vf > on:
-        return False
-    vt = props.get("valid_to")
-    return not (vt and vt < on)
-
-
-def iso(d: dt.date | str | None) -> str | None:
-    """Normalise a date argument to the ISO string the graph stores."""
-    if d is None or d == "":
-        return None
-    if isinstance(d, dt.date):
-        return d.isoformat()
-    return dt.date.fromisoformat(str(d)).isoformat()

@@ -11,7 +11,7 @@ import sys
 import click
 from rich.console import Console
 
-from orggraph.store import open_store
+from orggraph.stores import open_store
 
 err_console = Console(stderr=True)
 

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from orggraph.graph import OrgGraph
-from orggraph.store import Store
+from orggraph.stores.base import Store
 
 console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)

@@ -16,7 +16,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
-from orggraph.store import STORE_ENV, Store, StoreError, open_store
+from orggraph.errors import OrgGraphError
+from orggraph.stores import STORE_ENV, Store, open_store
 from orggraph_cli.output import FORMATS, emit_json, emit_object, emit_rows
 
 # No emoji codes (a header like `valid_to:date:` would print as 📅) and no hard wraps in messages.
@@ -53,12 +54,12 @@ def store_from(ctx: click.Context) -> Store:
 
 
 class Cli(click.Group):
-    """Turns store and file problems into one clear line and exit 1, never a traceback."""
+    """Turns any problem a user can act on (:class:`OrgGraphError`) into one clear line and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except StoreError as exc:
+        except OrgGraphError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             sys.exit(1)
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from orggraph.store import StoreError
+from orggraph.errors import StoreError
 
 
 def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000, *,

@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from orggraph.errors import RecordError
 from orggraph.graph import OrgGraph
-from orggraph.models import RecordError, is_live, iso, node, rel
+from orggraph.models import node, rel
 from orggraph.schema import SCHEMA, parse_schema, schema_markdown
 from orggraph.stores.embedded import EmbeddedStore
+from orggraph.temporal import is_live, iso
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +153,7 @@ def test_embedded_store_round_trips_and_strict_writes_nothing(tmp_path: Path) ->
 
 
 def test_embedded_store_reports_a_corrupt_file(tmp_path: Path) -> None:
-    from orggraph.store import StoreError
+    from orggraph.errors import StoreError
 
     path = tmp_path / "g.json"
     path.write_text("{not json")

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from orggraph import engine
 from orggraph.graph import OrgGraph
-from orggraph.models import Record, is_live, node, rel
+from orggraph.models import Record, node, rel
 from orggraph.schema import SCHEMA
+from orggraph.temporal import is_live
 
 PEOPLE = ["P0", "P1", "P2", "P3"]
 ORGS = {"PR0": "Practice", "PR1": "Practice", "F0": "Federation", "F1": "Federation", "PV0": "Provider",

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from loaders.pipeline import load_paths
-from orggraph.store import StoreUnavailable, open_store
+from orggraph.stores import StoreUnavailable, open_store
 from orggraph.stores.neo4j import Neo4jStore, schema_statements
 from tests.helpers import ORGGRAPH
 from tests.neo4j_server import LAUNCHER_JAR, LauncherServer, Neo4jTarget, launcher_missing_tools, unavailable

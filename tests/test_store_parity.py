@@ -25,7 +25,7 @@ from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.models import node, rel
 from orggraph.schema import SCHEMA
-from orggraph.store import Store
+from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neo4j import Neo4jStore
 from tests.helpers import ORGGRAPH

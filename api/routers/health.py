@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import StoreDep
 from api.problems import ApiError, problem_doc
 from api.schemas import Health, Ready
-from orggraph.store import StoreError
+from orggraph.errors import StoreError
 
 router = APIRouter(tags=["health"])
 

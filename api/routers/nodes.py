@@ -14,8 +14,8 @@ from api.problems import problem_doc
 from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats
 from api.subgraph import edges_json, ego_network
 from orggraph.graph import OrgGraph
-from orggraph.models import is_live
 from orggraph.query import node_detail, search_graph
+from orggraph.temporal import is_live
 
 router = APIRouter(prefix="/api", tags=["explore"], dependencies=[Depends(require("reader"))],
                    responses=problem_doc(400, 401, 403, 404, 422, 503))

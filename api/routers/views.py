@@ -17,6 +17,7 @@ from api.templating import page_url, templates
 from orggraph.graph import OrgGraph
 from orggraph.query import search_graph
 from orggraph.schema import SCHEMA
+from orggraph.temporal import is_live
 from viz import build_view, render_fragment
 
 router = APIRouter(include_in_schema=False)
@@ -75,15 +76,9 @@ def decision_cut(graph: OrgGraph, decision: Any) -> tuple[OrgGraph, set[str], se
     sub = induced(graph, [i for i in ids if i in graph], as_of=None)
     # Only relationships live on the decision's date, and those that matter for reading it.
     drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True)
-            if decision.date and not _live_on(d, decision.date)]
+            if decision.date and not is_live(d, decision.date)]
     sub.g.remove_edges_from(drop)
     return sub, hl_nodes, hl_edges
-
-
-def _live_on(data: dict[str, Any], on: str) -> bool:
-    from orggraph.models import is_live
-
-    return is_live(data, on)
 
 
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)

@@ -48,8 +48,6 @@ with the window in which all their edges are live; the paths live on a day are a
 
 from orggraph.engine.core import (
     DEFAULT_MAX_HOPS,
-    EngineError,
-    UnknownNode,
     any_paths,
     composition,
     conflicts,
@@ -71,6 +69,7 @@ from orggraph.engine.models import (
     QuorumResult,
     ScanSummary,
 )
+from orggraph.errors import EngineError, UnknownNode
 
 __all__ = [
     "DEFAULT_MAX_HOPS",

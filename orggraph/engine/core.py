@@ -28,8 +28,9 @@ from orggraph.engine.models import (
     QuorumResult,
     ScanSummary,
 )
+from orggraph.errors import EngineError, UnknownNode
 from orggraph.graph import OrgGraph
-from orggraph.models import iso
+from orggraph.temporal import iso
 
 DEFAULT_MAX_HOPS = 4
 INTEREST_ORDER = ("financial", "non_financial_professional", "non_financial_personal", "indirect")
@@ -47,21 +48,6 @@ PARTICIPATION_TEXT = {
     "absent": "was not among those recorded as attending the meeting",
     "unknown": "no attendance was recorded for the meeting, so participation is unknown",
 }
-
-
-class EngineError(ValueError):
-    """A question the engine cannot answer as asked (e.g. a node of the wrong kind)."""
-
-
-class UnknownNode(EngineError, LookupError):
-    """An id that is not in the graph (or not of the kind asked for)."""
-
-    def __init__(self, node_id: str, what: str, actual: str | None = None):
-        msg = (f"no {what} with id {node_id!r} in the graph" if actual is None
-               else f"{node_id!r} is a {actual}, not a {what}")
-        super().__init__(msg)
-        self.node_id = node_id
-        self.what = what
 
 
 # ---- helpers --------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from filelock import FileLock
 
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
-from orggraph.store import Store, StoreError
+from orggraph.stores.base import Store, StoreError
 
 
 class EmbeddedStore(Store):

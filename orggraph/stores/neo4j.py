@@ -42,7 +42,7 @@ from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Node, Record, Rel
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
-from orggraph.store import Store, StoreError, StoreUnavailable
+from orggraph.stores.base import Store, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -1,34 +1,21 @@
 """The store interface: one contract, several backends (embedded file, Neo4j).
 
-Every backend passes the same test suite (tests/test_store_parity.py). The engine never talks to a
-store: callers take a graph snapshot with :meth:`Store.graph` and hand it to the algorithms.
+This module imports no backend; the factory that picks one lives in :mod:`orggraph.stores`. Every
+backend passes the same test suite (tests/test_store_parity.py). The engine never talks to a store:
+callers take a graph snapshot with :meth:`Store.graph` and hand it to the algorithms.
 """
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import Self
 
-from platformdirs import user_data_dir
-
+from orggraph.errors import StoreError, StoreUnavailable
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, search_graph
-
-STORE_ENV = "ORGGRAPH_STORE"
-NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
-
-
-class StoreError(RuntimeError):
-    """A store problem a user can act on (server down, bad credentials, unreadable file)."""
-
-
-class StoreUnavailable(StoreError):
-    """The store cannot be reached right now."""
 
 
 class Store(ABC):
@@ -80,21 +67,4 @@ class Store(ABC):
         self.close()
 
 
-def default_store_path() -> Path:
-    return Path(user_data_dir("orggraph")) / "graph.json"
-
-
-def open_store(uri: str | os.PathLike[str] | None = None) -> Store:
-    """The store named by ``uri``, else ``$ORGGRAPH_STORE``, else the embedded file in the user data dir.
-
-    ``neo4j://`` / ``bolt://`` URIs open Neo4j (credentials from NEO4J_USER / NEO4J_PASSWORD,
-    database from NEO4J_DATABASE or the URI path); anything else is a path to an embedded store file.
-    """
-    target = str(uri) if uri else os.environ.get(STORE_ENV) or str(default_store_path())
-    if target.startswith(NEO4J_SCHEMES):
-        from orggraph.stores.neo4j import Neo4jStore
-
-        return Neo4jStore.from_uri(target)
-    from orggraph.stores.embedded import EmbeddedStore
-
-    return EmbeddedStore(Path(target).expanduser())
+__all__ = ["Store", "StoreError", "StoreUnavailable"]
