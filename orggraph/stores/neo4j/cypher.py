@@ -1,0 +1,97 @@
+"""Every Cypher statement the Neo4j store runs, and the schema (constraints, indexes) it keeps.
+
+Labels and relationship types are spliced into statement text only from the schema, never from input
+(see :func:`merge_nodes` / :func:`merge_rels`); everything else travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TypeVar
+
+from orggraph.schema import SCHEMA, Schema
+
+NODE = "Node"
+META = "OrggraphMeta"
+META_ID = "orggraph"
+# Rows per UNWIND statement: big enough to amortise round trips, small enough to keep each
+# statement's parameters modest. All statements of one write share one transaction.
+BATCH_ROWS = 5000
+
+T = TypeVar("T")
+
+# ---- the change counter (parameter ``id`` is META_ID) ---------------------------------------------------
+CREATE_META = f"MERGE (m:{META} {{id: $id}}) ON CREATE SET m.version = 0"
+READ_VERSION = f"MATCH (m:{META} {{id: $id}}) RETURN m.version AS v"
+# Bumping the counter first takes the meta node's write lock: writers queue on it.
+BUMP_VERSION = f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1 RETURN m.version AS v"
+AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+
+# ---- reading ----------------------------------------------------------------------------------------
+ALL_NODES = f"MATCH (n:{NODE}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+ALL_RELS = f"MATCH (a:{NODE})-[r]->(b:{NODE}) RETURN a.id, type(r), b.id, properties(r)"
+COUNT_NODES = f"MATCH (n:{NODE}) RETURN labels(n) AS labels, count(*) AS c"
+COUNT_RELS = f"MATCH (:{NODE})-[r]->(:{NODE}) RETURN type(r) AS t, count(*) AS c"
+# One node and its neighbours, as the ``nodes`` and ``rels`` lists a subgraph is built from.
+NEIGHBOURHOOD = (
+    f"MATCH (n:{NODE} {{id: $id}}) "
+    f"OPTIONAL MATCH (n)-[r]-(m:{NODE}) "
+    "WITH n, collect(DISTINCT [m.id, labels(m), properties(m)]) AS others, "
+    "     collect(DISTINCT [startNode(r).id, type(r), endNode(r).id, properties(r)]) AS rs "
+    "RETURN [[n.id, labels(n), properties(n)]] + [o IN others WHERE o[0] IS NOT NULL] AS nodes, "
+    "       [x IN rs WHERE x[1] IS NOT NULL] AS rels")
+# Search candidates: folded text behind the text index, folded id prefix behind the range index.
+SEARCH = (
+    f"OPTIONAL MATCH (n:{NODE}) WHERE n._search CONTAINS $q OR n._sid STARTS WITH $q "
+    "RETURN [x IN collect([n.id, labels(n), properties(n)]) WHERE x[0] IS NOT NULL] AS nodes, "
+    "[] AS rels")
+# What a write touches: its nodes by id, its relationships by (start, type, end, _key).
+NODES_BY_ID = (f"UNWIND $ids AS id MATCH (n:{NODE} {{id: id}}) "
+               "RETURN n.id, labels(n), properties(n)")
+RELS_BY_KEY = (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}})-[r]->(b:{NODE} {{id: row.e}}) "
+               "WHERE type(r) = row.t AND r._key = row.k "
+               "RETURN a.id, type(r), b.id, properties(r)")
+
+# ---- writing ----------------------------------------------------------------------------------------
+# Batched so a large graph does not need one huge transaction.
+DELETE_ALL = f"MATCH (n:{NODE}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+BUMP_VERSION_ONLY = f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1"
+
+
+def merge_nodes(label: str) -> str:
+    """Create or update nodes of ``label`` (a schema label) from rows ``{id, props}``."""
+    return f"UNWIND $rows AS row MERGE (n:{NODE} {{id: row.id}}) SET n:{label} SET n += row.props"
+
+
+def merge_rels(rtype: str) -> str:
+    """Create or update relationships of ``rtype`` (a schema type) from rows ``{s, e, k, props}``."""
+    return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
+            f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props")
+
+
+def schema_statements(schema: Schema = SCHEMA) -> list[str]:
+    """Constraints and indexes, all ``IF NOT EXISTS`` so running them again changes nothing."""
+    stmts = [
+        f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{NODE}) REQUIRE n.id IS UNIQUE",
+        f"CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (m:{META}) REQUIRE m.id IS UNIQUE",
+        # Search: folded names behind a text index (CONTAINS), folded ids behind a range index (prefix).
+        f"CREATE TEXT INDEX node_search IF NOT EXISTS FOR (n:{NODE}) ON (n._search)",
+        f"CREATE INDEX node_sid IF NOT EXISTS FOR (n:{NODE}) ON (n._sid)",
+    ]
+    for label in schema.nodes:
+        # Per-label name index for Cypher users looking things up by name.
+        stmts.append(f"CREATE INDEX {label.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+        for prop, ptype in schema.node_property_types(label).items():
+            if ptype == "date":
+                stmts.append(f"CREATE INDEX {label.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+    for rtype in schema.relationships:
+        # Temporal filters on relationships ("live on the decision date") read valid_from/valid_to.
+        stmts.append(f"CREATE INDEX {rtype.lower()}_dates IF NOT EXISTS FOR ()-[r:{rtype}]-() "
+                     "ON (r.valid_from, r.valid_to)")
+    return stmts
+
+
+def chunks(rows: list[T], size: int = BATCH_ROWS) -> Iterator[list[T]]:
+    """``rows`` in slices of at most ``size``: one UNWIND statement each."""
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
