@@ -23,12 +23,17 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bench.common import print_table
+from orggraph import engine
 from orggraph.graph import OrgGraph
 from orggraph.schema import SCHEMA
+from orggraph.stores.embedded import EmbeddedStore
+from orggraph.stores.neo4j import Neo4jStore
 
 SCALE = os.environ.get("BENCH_NEO4J_SCALE", "national")
 SAMPLE = int(os.environ.get("BENCH_NEO4J_SAMPLE", "200"))
@@ -78,100 +83,118 @@ def national_files(folder: Path) -> list[Path]:
     return sorted(written, key=lambda p: (not p.name.startswith("nodes_"), p.name))
 
 
-def main() -> None:
-    from orggraph import engine
-    from orggraph.stores.embedded import EmbeddedStore
-    from orggraph.stores.neo4j import Neo4jStore
+@contextmanager
+def neo4j_store(tmp: Path, rows: list[list[Any]]) -> Iterator[Neo4jStore]:
+    """NEO4J_URI's database, else a fresh server from the tests' launcher (its build and start timed)."""
     from tests.neo4j_server import LauncherServer, build_launcher
 
+    server = None
+    if os.environ.get("NEO4J_URI"):
+        neo = Neo4jStore.from_uri(os.environ["NEO4J_URI"])
+    else:
+        t = time.perf_counter()
+        build_launcher()
+        rows.append(["launcher build (cached after the first Maven fetch)", time.perf_counter() - t, "", ""])
+        server = LauncherServer(tmp / "neo4j")
+        server.start()
+        rows.append(["launcher start (empty data folder)", server.start_seconds, "", ""])
+        assert server.uri is not None
+        neo = Neo4jStore(server.uri, auth=server.auth)
+    try:
+        yield neo
+    finally:
+        neo.close()
+        if server is not None:
+            server.stop()
+
+
+def time_loads(embedded: EmbeddedStore, neo: Neo4jStore, tmp: Path, rows: list[list[Any]]) -> None:
+    """The real files, then the synthetic graph, into each store."""
+    real_files = sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".csv", ".xlsx")) \
+        if REAL.is_dir() else []
+    for name, store in (("embedded", embedded), ("neo4j", neo)):
+        if real_files:
+            secs, read, bad = load_timed(store, [REAL])
+            rows.append([f"load all real files -> {name} ({read} rows, {bad} files not loaded)", secs,
+                         f"{read / secs:,.0f} rows/s", ""])
+    files = national_files(tmp / "national")
+    for name, store in (("embedded", embedded), ("neo4j", neo)):
+        secs, read, bad = load_timed(store, files)
+        rows.append([f"load {SCALE} synthetic -> {name} ({read} rows, {len(files)} files)", secs,
+                     f"{read / secs:,.0f} rows/s", ""])
+
+
+def time_full_scan(embedded: EmbeddedStore, neo: Neo4jStore, rows: list[list[Any]]
+                   ) -> tuple[Neo4jStore, OrgGraph, float]:
+    """The full scan from each store, as a fresh process would see it; the cold Neo4j store, its graph
+    and the seconds its projection took."""
+    t = time.perf_counter()
+    emb_graph = EmbeddedStore(embedded.path).graph()
+    emb_read = time.perf_counter() - t
+    t = time.perf_counter()
+    emb_scan = engine.scan(emb_graph)
+    emb_scan_s = time.perf_counter() - t
+    cold_store = Neo4jStore(neo.uri, auth=neo._auth, database=neo.database)
+    t = time.perf_counter()
+    neo_graph = cold_store.graph()
+    neo_project = time.perf_counter() - t
+    t = time.perf_counter()
+    cold_store.graph()
+    neo_cached = time.perf_counter() - t
+    assert neo_graph == emb_graph, "the stores differ"
+    t = time.perf_counter()
+    neo_scan = engine.scan(neo_graph)
+    neo_scan_s = time.perf_counter() - t
+    assert neo_scan.model_dump() == emb_scan.model_dump(), "scan results differ between stores"
+    n = neo_graph.g.number_of_nodes(), neo_graph.g.number_of_edges()
+    rows.append([f"embedded: read store file ({n[0]} nodes, {n[1]} rels)", emb_read, "", ""])
+    rows.append(["neo4j: project whole graph (cold)", neo_project, "", f"{neo_project / emb_read:.2f}x file read"])
+    rows.append(["neo4j: graph() again (cached, change counter unchanged)", neo_cached, "", ""])
+    emb_total, neo_total = emb_read + emb_scan_s, neo_project + neo_scan_s
+    rows.append(["full scan from embedded (read + scan)", emb_total, "", "1.00x"])
+    rows.append(["full scan from neo4j (project + scan)", neo_total, "", f"{neo_total / emb_total:.2f}x embedded"])
+    rows.append(["full scan from neo4j, snapshot cached (scan only)", neo_scan_s, "",
+                 f"{neo_scan_s / emb_total:.2f}x embedded"])
+    return cold_store, neo_graph, neo_project
+
+
+def time_cypher_baseline(store: Neo4jStore, graph: OrgGraph, project: float, rows: list[list[Any]]) -> None:
+    """The design (project once, judge every decision in networkx) against one variable-length Cypher
+    MATCH per decision, run on a sample and extrapolated."""
+    decisions = sorted(nid for nid, _ in graph.nodes("Decision"))
+    t = time.perf_counter()
+    found = engine.conflicts(graph)
+    design = project + (time.perf_counter() - t)
+    step = max(1, len(decisions) // SAMPLE)
+    sample = decisions[::step][:SAMPLE]
+    want = {(c.person_id, c.decision_id) for c in found if c.decision_id in set(sample)}
+    got: set[tuple[str, str]] = set()
+    t = time.perf_counter()
+    with store._session() as session:
+        for did in sample:
+            got |= {(r["person"], did) for r in session.run(BASELINE, id=did)}
+    baseline_sample = time.perf_counter() - t
+    baseline = baseline_sample * len(decisions) / max(1, len(sample))
+    rows.append([f"design: project + engine.conflicts, all {len(decisions)} decisions", design, "",
+                 f"{len(found)} conflicts"])
+    rows.append([f"plain Cypher: 1 var-length MATCH per decision ({len(sample)} sampled, extrapolated)",
+                 baseline, "", f"design is {baseline / design:.1f}x faster"])
+    missing = want - got
+    rows.append([f"baseline finds {len(got)} (person, decision) pairs on the sample vs engine {len(want)}",
+                 baseline_sample, "", "superset" if not missing else f"{len(missing)} engine pairs missing"])
+
+
+def main() -> None:
     rows: list[list[Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-neo4j-") as tmp_name:
         tmp = Path(tmp_name)
-        server = None
-        if os.environ.get("NEO4J_URI"):
-            neo = Neo4jStore.from_uri(os.environ["NEO4J_URI"])
-        else:
-            t = time.perf_counter()
-            build_launcher()
-            rows.append(["launcher build (cached after the first Maven fetch)", time.perf_counter() - t, "", ""])
-            server = LauncherServer(tmp / "neo4j")
-            server.start()
-            rows.append(["launcher start (empty data folder)", server.start_seconds, "", ""])
-            assert server.uri is not None
-            neo = Neo4jStore(server.uri, auth=server.auth)
-        try:
+        with neo4j_store(tmp, rows) as neo:
             neo.clear()
             embedded = EmbeddedStore(tmp / "graph.json")
-
-            real_files = sorted(p for p in REAL.iterdir() if p.suffix.lower() in (".csv", ".xlsx")) \
-                if REAL.is_dir() else []
-            for name, store in (("embedded", embedded), ("neo4j", neo)):
-                if real_files:
-                    secs, read, bad = load_timed(store, [REAL])
-                    rows.append([f"load all real files -> {name} ({read} rows, {bad} files not loaded)", secs,
-                                 f"{read / secs:,.0f} rows/s", ""])
-            files = national_files(tmp / "national")
-            for name, store in (("embedded", embedded), ("neo4j", neo)):
-                secs, read, bad = load_timed(store, files)
-                rows.append([f"load {SCALE} synthetic -> {name} ({read} rows, {len(files)} files)", secs,
-                             f"{read / secs:,.0f} rows/s", ""])
-
-            # Full scan from each store, as a fresh process would see it.
-            t = time.perf_counter()
-            emb_graph = EmbeddedStore(embedded.path).graph()
-            emb_read = time.perf_counter() - t
-            t = time.perf_counter()
-            emb_scan = engine.scan(emb_graph)
-            emb_scan_s = time.perf_counter() - t
-            cold_store = Neo4jStore(neo.uri, auth=neo._auth, database=neo.database)
-            t = time.perf_counter()
-            neo_graph = cold_store.graph()
-            neo_project = time.perf_counter() - t
-            t = time.perf_counter()
-            cold_store.graph()
-            neo_cached = time.perf_counter() - t
-            assert neo_graph == emb_graph, "the stores differ"
-            t = time.perf_counter()
-            neo_scan = engine.scan(neo_graph)
-            neo_scan_s = time.perf_counter() - t
-            assert neo_scan.model_dump() == emb_scan.model_dump(), "scan results differ between stores"
-            n = neo_graph.g.number_of_nodes(), neo_graph.g.number_of_edges()
-            rows.append([f"embedded: read store file ({n[0]} nodes, {n[1]} rels)", emb_read, "", ""])
-            rows.append(["neo4j: project whole graph (cold)", neo_project, "", f"{neo_project / emb_read:.2f}x file read"])
-            rows.append(["neo4j: graph() again (cached, change counter unchanged)", neo_cached, "", ""])
-            emb_total, neo_total = emb_read + emb_scan_s, neo_project + neo_scan_s
-            rows.append(["full scan from embedded (read + scan)", emb_total, "", "1.00x"])
-            rows.append(["full scan from neo4j (project + scan)", neo_total, "", f"{neo_total / emb_total:.2f}x embedded"])
-            rows.append(["full scan from neo4j, snapshot cached (scan only)", neo_scan_s, "",
-                         f"{neo_scan_s / emb_total:.2f}x embedded"])
-
-            # The design vs one variable-length Cypher MATCH per decision.
-            decisions = sorted(nid for nid, _ in neo_graph.nodes("Decision"))
-            t = time.perf_counter()
-            found = engine.conflicts(neo_graph)
-            design = neo_project + (time.perf_counter() - t)
-            step = max(1, len(decisions) // SAMPLE)
-            sample = decisions[::step][:SAMPLE]
-            want = {(c.person_id, c.decision_id) for c in found if c.decision_id in set(sample)}
-            got: set[tuple[str, str]] = set()
-            t = time.perf_counter()
-            with cold_store._session() as session:
-                for did in sample:
-                    got |= {(r["person"], did) for r in session.run(BASELINE, id=did)}
-            baseline_sample = time.perf_counter() - t
-            baseline = baseline_sample * len(decisions) / max(1, len(sample))
-            rows.append([f"design: project + engine.conflicts, all {len(decisions)} decisions", design, "",
-                         f"{len(found)} conflicts"])
-            rows.append([f"plain Cypher: 1 var-length MATCH per decision ({len(sample)} sampled, extrapolated)",
-                         baseline, "", f"design is {baseline / design:.1f}x faster"])
-            missing = want - got
-            rows.append([f"baseline finds {len(got)} (person, decision) pairs on the sample vs engine {len(want)}",
-                         baseline_sample, "", "superset" if not missing else f"{len(missing)} engine pairs missing"])
+            time_loads(embedded, neo, tmp, rows)
+            cold_store, neo_graph, neo_project = time_full_scan(embedded, neo, rows)
+            time_cypher_baseline(cold_store, neo_graph, neo_project, rows)
             cold_store.close()
-        finally:
-            neo.close()
-            if server is not None:
-                server.stop()
     print_table(f"Neo4j store ({SCALE})", ["step", "seconds", "throughput", "ratio / note"], rows)
 
 

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from bench.common import measure_isolated, print_table
+from bench.common import Measurement, measure_isolated, print_table
 from orggraph import engine
 from orggraph.graph import OrgGraph
 from orggraph.models import Record, node, rel
@@ -67,7 +68,7 @@ class Naive:
 
     def shaped(self, edge_path: list[tuple[str, str, Any]], on: str) -> bool:
         g, h = self.graph.g, self.h
-        classes = []
+        classes: list[str | None] = []
         for u, v, k in edge_path:
             data = h.edges[u, v, k]
             if not is_live(data, on):
@@ -111,24 +112,34 @@ def every(items: list[str], n: int) -> list[str]:
     return [items[int(i * step)] for i in range(n)]
 
 
-def main() -> None:
-    start = time.perf_counter()
-    records = world_records()
-    print(f"generated {SCALE} world (seed {SEED}): {len(records)} records in {time.perf_counter() - start:.1f} s")
+@dataclass
+class Optimised:
+    """The engine's steps, each measured in a process forked from a parent that never ran the engine."""
 
-    built = measure_isolated("build the graph", lambda: OrgGraph().apply(records).written)
-    graph = OrgGraph()
-    graph.apply(records)
-    stats = graph.stats()["nodes"]
-    print("graph:", ", ".join(f"{k} {v}" for k, v in stats.items()),
-          f"| {graph.g.number_of_edges()} relationships")
-    decisions = sorted(d for d, _ in graph.nodes("Decision"))
-    commissioners = sorted(n for n, data in graph.nodes() if data["label"] in SCHEMA.commissioner_labels)
+    built: Measurement
+    cold: Measurement
+    warm: Measurement
+    models: Measurement
 
+
+@dataclass
+class NaiveRun:
+    """The naive baseline on samples, and whether it agrees with the engine there."""
+
+    decisions: Measurement
+    audit: Measurement
+    copy: Measurement
+    sample: list[str]
+    audit_sample: list[str]
+    agree: bool
+    audit_rows: int
+    audit_agree: bool
+
+
+def time_optimised(graph: OrgGraph, built: Measurement) -> Optimised:
     # Each step forks from a parent that has never called the engine, so the index is built inside it.
     cold = measure_isolated("full scan, optimised (cold: builds the index)",
                             lambda: engine.scan(graph, max_hops=MAX_HOPS).model_dump())
-    summary = cold.result
 
     def warm_scan() -> Any:
         engine.scan(graph, max_hops=MAX_HOPS)
@@ -139,8 +150,10 @@ def main() -> None:
     warm = measure_isolated("full scan, optimised (warm index)", warm_scan)
     models = measure_isolated("every conflict as a Conflict model with explanation (cold)",
                               lambda: len(engine.conflicts(graph, max_hops=MAX_HOPS)))
-    audit_on = summary["audit_as_of"]
+    return Optimised(built, cold, warm, models)
 
+
+def time_naive(graph: OrgGraph, decisions: list[str], commissioners: list[str], audit_on: str) -> NaiveRun:
     sample = every(decisions, SAMPLE)
 
     def naive_decisions() -> set[tuple[str, str]]:
@@ -157,40 +170,65 @@ def main() -> None:
 
     # Correctness of the comparison: the same (person, decision) conflicts on the sample, and audit rows.
     optimised = {(c.person_id, c.decision_id) for d in sample for c in engine.conflicts(graph, decision=d)}
-    agree = optimised == naive_dec.result
     audit_rows = sum(len(engine.register_audit(graph, k, audit_on)) for k in audit_sample)
-    audit_agree = audit_rows == naive_aud.result
 
     # The naive copy of the graph is made once per run: time it apart so extrapolation does not repeat it.
     copy = measure_isolated("naive: copy graph + reversed FAMILY_OF", lambda: Naive(graph).h.number_of_edges())
-    per_decision = (naive_dec.seconds - copy.seconds) / max(1, len(sample))
-    per_commissioner = (naive_aud.seconds - copy.seconds) / max(1, len(audit_sample))
-    naive_total = copy.seconds + per_decision * len(decisions) + per_commissioner * len(commissioners)
-    ratio_cold = naive_total / cold.seconds
-    ratio_warm = naive_total / warm.result
+    return NaiveRun(naive_dec, naive_aud, copy, sample, audit_sample, optimised == naive_dec.result,
+                    audit_rows, audit_rows == naive_aud.result)
 
-    rows = [
-        ["build the graph (OrgGraph.apply of every record)", built.seconds, built.peak_mib, "measured"],
-        [cold.name, cold.seconds, cold.peak_mib, "measured"],
-        [warm.name, warm.result, warm.peak_mib, "measured"],
-        [models.name, models.seconds, models.peak_mib, f"measured, {models.result} conflicts"],
+
+def table_rows(opt: Optimised, naive: NaiveRun, decisions: int, commissioners: int) -> list[list[Any]]:
+    """The table, with the naive full scan extrapolated from its samples."""
+    copy, naive_dec, naive_aud = naive.copy, naive.decisions, naive.audit
+    per_decision = (naive_dec.seconds - copy.seconds) / max(1, len(naive.sample))
+    per_commissioner = (naive_aud.seconds - copy.seconds) / max(1, len(naive.audit_sample))
+    naive_total = copy.seconds + per_decision * decisions + per_commissioner * commissioners
+    ratio_cold = naive_total / opt.cold.seconds
+    ratio_warm = naive_total / opt.warm.result
+    return [
+        ["build the graph (OrgGraph.apply of every record)", opt.built.seconds, opt.built.peak_mib, "measured"],
+        [opt.cold.name, opt.cold.seconds, opt.cold.peak_mib, "measured"],
+        [opt.warm.name, opt.warm.result, opt.warm.peak_mib, "measured"],
+        [opt.models.name, opt.models.seconds, opt.models.peak_mib, f"measured, {opt.models.result} conflicts"],
         [copy.name, copy.seconds, copy.peak_mib, "measured"],
         [naive_dec.name, naive_dec.seconds, naive_dec.peak_mib,
-         f"measured; same conflicts as optimised: {agree}"],
+         f"measured; same conflicts as optimised: {naive.agree}"],
         [naive_aud.name, naive_aud.seconds, naive_aud.peak_mib,
-         f"measured; same audit rows ({audit_rows}): {audit_agree}"],
+         f"measured; same audit rows ({naive.audit_rows}): {naive.audit_agree}"],
         ["naive: full scan (all decisions + every commissioner)", naive_total, naive_dec.peak_mib,
          (f"EXTRAPOLATED from the samples ({per_decision * 1000:.1f} ms/decision, "
          f"{per_commissioner:.2f} s/commissioner)")],
         ["speed-up, naive / optimised cold", ratio_cold, "", "×"],
         ["speed-up, naive / optimised warm", ratio_warm, "", "×"],
     ]
+
+
+def main() -> None:
+    start = time.perf_counter()
+    records = world_records()
+    print(f"generated {SCALE} world (seed {SEED}): {len(records)} records in {time.perf_counter() - start:.1f} s")
+
+    built = measure_isolated("build the graph", lambda: OrgGraph().apply(records).written)
+    graph = OrgGraph()
+    graph.apply(records)
+    stats = graph.stats()["nodes"]
+    print("graph:", ", ".join(f"{k} {v}" for k, v in stats.items()),
+          f"| {graph.g.number_of_edges()} relationships")
+    decisions = sorted(d for d, _ in graph.nodes("Decision"))
+    commissioners = sorted(n for n, data in graph.nodes() if data["label"] in SCHEMA.commissioner_labels)
+
+    opt = time_optimised(graph, built)
+    summary = opt.cold.result
+    audit_on = summary["audit_as_of"]
+    naive = time_naive(graph, decisions, commissioners, audit_on)
+
     print_table(f"bench scan: {SCALE} graph, max_hops {MAX_HOPS}, {len(decisions)} decisions, "
                 f"{len(commissioners)} commissioners (audit as of {audit_on})",
-                ["step", "seconds", "peak RSS MiB", "note"], rows)
+                ["step", "seconds", "peak RSS MiB", "note"], table_rows(opt, naive, len(decisions), len(commissioners)))
     print(f"scan found {summary['conflicts']} conflicts ({summary['breaches']} breaches) in "
           f"{summary['decisions_with_conflicts']} decisions, {len(summary['inquorate'])} inquorate decisions, "
           f"{len(summary['composition_failures'])} PCCC composition failures, {summary['audit_findings']} audit "
           f"findings ({summary['audit_undeclared']} undeclared); by declaration {summary['by_declaration']}")
-    if not (agree and audit_agree):
+    if not (naive.agree and naive.audit_agree):
         raise SystemExit("the naive baseline and the optimised engine disagree on the sample")
