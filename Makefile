@@ -5,8 +5,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= .demo
 DEMO_STORE ?= $(DEMO_DIR)/graph.json
+# The project's packages (orggraph_demo once it exists), for ruff and mypy.
+PACKAGES := orggraph loaders api viz orggraph_cli $(wildcard orggraph_demo)
 
-.PHONY: demo test typecheck install install-test browsers neo4j-launcher bench lint clean
+.PHONY: demo test typecheck guards install install-test browsers neo4j-launcher bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +41,14 @@ demo: install
 # The core is held to mypy's strict mode; the faces and loaders to its default checks.
 typecheck: install-test
 	$(BIN)/mypy --strict orggraph
-	$(BIN)/mypy loaders api viz orggraph_cli
+	$(BIN)/mypy $(filter-out orggraph,$(PACKAGES))
+
+# Layering, import loops and size limits (tests/test_architecture.py says what they are).
+guards: install-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
 test: install-test browsers
-	$(BIN)/ruff check orggraph loaders api viz orggraph_cli bench tests
+	$(BIN)/ruff check $(PACKAGES) bench tests
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python -m pytest
 
@@ -50,8 +56,9 @@ bench: install
 	$(BIN)/python -m bench
 
 lint: install-test
-	$(BIN)/ruff check orggraph loaders api viz orggraph_cli bench tests
+	$(BIN)/ruff check $(PACKAGES) bench tests
 	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory guards
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache build *.egg-info
