@@ -92,7 +92,7 @@ def in_process(fn: Callable[[str], Any], ids: list[str]) -> list[float]:
 def main() -> None:
     from api.subgraph import ego_network
     from orggraph.stores.embedded import EmbeddedStore
-    from orggraph.synthetic import generate
+    from orggraph_demo import generate
     from tests.browser import start_server, stop_server
 
     try:
