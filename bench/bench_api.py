@@ -138,7 +138,7 @@ def measure_scenario(base: str, name: str, fn: Callable[[str], Any], ids: list[s
 def main() -> None:
     from api.subgraph import ego_network
     from orggraph.stores.embedded import EmbeddedStore
-    from orggraph.synthetic import generate
+    from orggraph_demo import generate
     from tests.browser import start_server, stop_server
 
     try:

@@ -1,7 +1,7 @@
 """Full national scan: every decision judged on its day plus a register audit of every commissioner,
 against a naive networkx baseline measured in the same run.
 
-The graph is the demo generator at national scale (``orggraph.synthetic.generate("national")``: about
+The graph is the demo generator at national scale (``orggraph_demo.generate("national")``: about
 7,000 practices, 45,000 people, 200 CCGs with a PCCC and a governing body, 1,000 federations, 50
 vanguards, 10,000 decisions). The generator's register entries are added as Declaration records (what
 the register loader makes of them) so that declaration matching is part of the work.
@@ -41,7 +41,7 @@ MAX_HOPS = 4
 
 
 def world_records() -> list[Record]:
-    from orggraph.synthetic import generate
+    from orggraph_demo import generate
 
     world = generate(SCALE, SEED)
     records: list[Record] = list(world.records)

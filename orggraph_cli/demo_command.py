@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -19,12 +19,11 @@ from rich.console import Console
 from orggraph.graph import OrgGraph
 from orggraph.stores.base import Store
 
+if TYPE_CHECKING:
+    from orggraph_demo import OdsData
+
 console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
-
-# A store holding this node was filled by a previous demo run and may be replaced without asking.
-DEMO_MARKER = "SYN-REG-1"
-DEMO_FILE_PATTERNS = ("nodes_*.csv", "rels_*.csv", "register_*.xlsx")
 
 
 @dataclass
@@ -48,38 +47,19 @@ class Findings:
         return sorted(d for d, q in self.quorum.items() if not q.quorate)
 
 
-def load_ods(directory: Path) -> Any:
+def load_ods(directory: Path) -> OdsData:
     """Real practices and CCGs from epraccur (and CCG names from an ONS lookup) in ``directory``,
     parsed by the real loaders."""
-    from loaders import epraccur, ons
-    from loaders.base import FileRejected, LoadContext
-    from orggraph.models import Node
-    from orggraph.synthetic import ods_from_records
+    from loaders.base import FileRejected
+    from orggraph_demo.files import OdsFilesMissing, read_ods
 
-    epraccur_files = sorted(directory.glob("epraccur*.csv"))
-    if not epraccur_files:
-        raise click.BadParameter(f"no epraccur*.csv in {directory}", param_hint="--ods")
     try:
-        parsed = epraccur.parse(epraccur_files[-1], LoadContext())
-    except FileRejected as exc:
+        found = read_ods(directory)
+    except (OdsFilesMissing, FileRejected) as exc:
         raise click.BadParameter(str(exc), param_hint="--ods") from None
-    names: dict[str, str] = {}
-    for lookup in sorted(directory.glob("ons_ccg*_stp*.csv"))[:1]:
-        try:
-            for rec in ons.parse(lookup, LoadContext()).records:
-                if isinstance(rec, Node) and rec.label == "CCG" and rec.props.get("name"):
-                    names[rec.id] = str(rec.props["name"])
-        except FileRejected as exc:
-            console.print(f"[yellow]note:[/yellow] {exc}; CCGs keep their codes as names")
-    return ods_from_records(parsed.records, names or None)
-
-
-def prepare_out(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    # Files a previous demo wrote would otherwise be loaded again (a type no longer generated, say).
-    for pattern in DEMO_FILE_PATTERNS:
-        for stale in out.glob(pattern):
-            stale.unlink()
+    for note in found.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    return found.ods
 
 
 def scan(graph: OrgGraph) -> Findings:
@@ -182,21 +162,14 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
     return top
 
 
-def strip_sources(graph: OrgGraph) -> None:
-    for _, data in graph.g.nodes(data=True):
-        data.pop("source", None)
-    for _, _, data in graph.g.edges(data=True):
-        data.pop("source", None)
-
-
 def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | None, reset: bool) -> Any:
     from loaders.pipeline import load_paths
-    from loaders.register import write_register_xlsx
-    from orggraph.export import export_graph
-    from orggraph.synthetic import generate
+    from orggraph_demo import REGION_ID, generate
+    from orggraph_demo.files import GeneratedRecordRejected, write_world
 
     start = time.perf_counter()
-    if store.graph().g.number_of_nodes() and DEMO_MARKER not in store.graph() and not reset:
+    # A store holding the demo's region was filled by a previous demo run and may be replaced without asking.
+    if store.graph().g.number_of_nodes() and REGION_ID not in store.graph() and not reset:
         raise click.UsageError(f"the store {store.uri} already holds data that is not a demo; "
                                "choose another with --store, or pass --reset to replace it")
     ods = load_ods(ods_dir) if ods_dir else None
@@ -204,19 +177,10 @@ def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | Non
     console.print(f"generated {scale} world (seed {seed}{', real ODS practices' if ods else ''}): "
                   f"{len(world.nodes)} nodes, {len(world.rels)} relationships, "
                   f"{len(world.register_entries)} register rows")
-    prepare_out(out)
-    graph = OrgGraph()
-    applied = graph.apply(world.records)
-    if applied.rejected:  # the generator validated every record; this would be a generator bug
-        index, err = applied.rejected[0]
-        raise click.ClickException(f"generated record {index} does not fit the schema: {err}")
-    # The files are the demo's evidence: drop the generator's provenance so every loaded record
-    # cites the file and row it came from, as it would for a real CCG's own files.
-    strip_sources(graph)
-    written = export_graph(graph, "csv", out)
-    registers = [write_register_xlsx(out / reg.filename, reg.entries, title=reg.title) for reg in world.registers]
-    # Nodes before relationships before registers (which resolve people and organisations by name).
-    files = sorted(written, key=lambda p: (not p.name.startswith("nodes_"), p.name)) + registers
+    try:
+        files = write_world(world, out)
+    except GeneratedRecordRejected as exc:
+        raise click.ClickException(str(exc)) from None
     console.print(f"wrote {len(files)} files to {out}")
     store.clear()
     reports = load_paths(store, files)

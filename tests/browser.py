@@ -53,7 +53,7 @@ def build_demo_store(store_path: Path, work: Path) -> Path:
     from orggraph.export import export_graph
     from orggraph.graph import OrgGraph
     from orggraph.stores.embedded import EmbeddedStore
-    from orggraph.synthetic import generate
+    from orggraph_demo import generate
 
     world = generate("demo")
     graph = OrgGraph()

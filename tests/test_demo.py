@@ -14,7 +14,7 @@ import pytest
 
 from orggraph import engine
 from orggraph.stores.embedded import EmbeddedStore
-from orggraph.synthetic import YEAR_END, YEAR_START, World, generate
+from orggraph_demo import YEAR_END, YEAR_START, World, generate
 
 # The engine is its own area; until its functions are in this checkout the findings cannot be compared.
 needs_engine = pytest.mark.skipif(not hasattr(engine, "conflicts"), reason="orggraph.engine has no conflicts() yet")

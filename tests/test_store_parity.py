@@ -280,7 +280,7 @@ def write_world_files(folder: Path, records: list[Any]) -> list[Path]:
 @needs_engine
 def test_engine_parity_on_the_demo_world(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path) -> None:
     from loaders.register import write_register_xlsx
-    from orggraph.synthetic import generate
+    from orggraph_demo import generate
 
     world = generate("demo")
     files = sorted(write_world_files(tmp_path / "world", world.records),

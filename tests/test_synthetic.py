@@ -12,7 +12,7 @@ import pytest
 
 from orggraph.graph import OrgGraph
 from orggraph.models import Node, node, rel
-from orggraph.synthetic import FIRST_NAMES, SURNAMES, World, generate
+from orggraph_demo import FIRST_NAMES, SURNAMES, World, generate
 
 # ODS and ONS codes are capital letters and digits only (A81001, 00C, RXX01, E38000001, U12345).
 ODS_SHAPE = re.compile(r"^[A-Z0-9]{3,9}$")
@@ -144,7 +144,7 @@ def test_members_who_joined_after_and_interests_that_ended(demo: World) -> None:
 
 def test_walk_follows_the_rules_on_a_small_world() -> None:
     """The generator's own walk: family either way, structure never, max 4 hops, dates respected."""
-    from orggraph.synthetic import _Walk
+    from orggraph_demo.oracle import Walk as _Walk
 
     labels = {"gp": "Person", "wife": "Person", "p1": "Practice", "f1": "Federation", "co": "Provider",
               "v1": "Vanguard", "ccg": "CCG"}

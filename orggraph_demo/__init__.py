@@ -1,0 +1,41 @@
+"""A synthetic local health economy for the demo, the tests and the national-scale benchmarks.
+
+``generate(scale, seed)`` builds CCGs with a PCCC and a governing body each, GP practices and their
+partners, federations owned by their member practices, PCNs, vanguards, other providers, committee
+members, relatives, a register of interests per CCG with realistic gaps, and a financial year
+(2019-04-01 to 2020-03-31) of decisions with meetings, attendance, votes and withdrawals. The same
+code makes both scales; only the :class:`Scale` parameters differ.
+
+**People are synthetic**: names are drawn from a list of common first names and a surname list built
+from word parts, never from a list of real people (:mod:`.names`).
+
+**Ids cannot clash with ODS codes**: every generated id starts ``SYN-`` and contains hyphens
+(``SYN-PRAC-0001``, ``SYN-CCG-001``); ODS and ONS codes are letters and digits only. With ``ods=``
+(already-parsed epraccur/ONS data, see :class:`OdsData` and :mod:`.files`) real practices and CCGs
+are used instead, keyed by their real codes; everything else stays synthetic.
+
+**What was planted** (:attr:`World.planted`) is computed by :mod:`.oracle`, a small walk over what
+was generated that is independent of :mod:`orggraph.engine` by design: it is what the tests compare
+the engine against.
+
+Layout: :mod:`.scale` (the year, ids, scales), :mod:`.names`, :mod:`.ods`, :mod:`.world` (the
+generated records), :mod:`.generator` (the order of the parts: :mod:`.organisations`,
+:mod:`.people`, :mod:`.committees`, :mod:`.registers`, :mod:`.decisions`, sharing
+:mod:`.builder`), :mod:`.planted` and :mod:`.oracle` (what was planted), :mod:`.files` (the world as
+files a user's CCG would have, and ODS data from real files). Like ``loaders``, this package may
+import the core but never :mod:`orggraph.engine`, ``api``, ``viz`` or the CLI.
+"""
+
+from .generator import generate
+from .names import FIRST_NAMES, PLACES, SURNAMES
+from .ods import OdsData, OdsPractice, ods_from_records
+from .oracle import InterestPath, Walk, compute_planted
+from .planted import Declaration, Planted, PlantedConflict
+from .scale import ID_PREFIX, REGION_ID, SCALES, YEAR_END, YEAR_START, Scale
+from .world import Register, World
+
+__all__ = [
+    "FIRST_NAMES", "ID_PREFIX", "PLACES", "REGION_ID", "SCALES", "SURNAMES", "YEAR_END", "YEAR_START",
+    "Declaration", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedConflict", "Register",
+    "Scale", "Walk", "World", "compute_planted", "generate", "ods_from_records",
+]
