@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
 from loaders.precedence import node_outranked
 from orggraph.models import RecordError, node
 
@@ -71,3 +71,6 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             }, source=out.source(i), stub=node_outranked(ctx.graph, code, path.name, "provider_type")))
     ctx.tick(len(rows), len(rows))
     return out
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

@@ -30,7 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import (
+    PHASE_NODES,
+    PHASE_RELATIONSHIPS,
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    ParsedFile,
+    read_csv_rows,
+)
 from orggraph.models import RecordError, node, rel
 from orggraph.schema import SCHEMA
 
@@ -77,7 +85,7 @@ def sniff(path: Path, head: list[str]) -> bool:
 
 def load_phase(path: Path, head: list[str]) -> int:
     """Node files load before relationship files, both after national reference files (phase 0)."""
-    return 2 if "START_ID" in _header_types(head) else 1
+    return PHASE_RELATIONSHIPS if "START_ID" in _header_types(head) else PHASE_NODES
 
 
 @dataclass(frozen=True)
@@ -289,3 +297,6 @@ def _special_header(column: str, by_special: dict[str, Column]) -> str | None:
     mapping = {"id": "ID", ":LABEL": "LABEL", ":TYPE": "TYPE", ":START_ID": "START_ID", ":END_ID": "END_ID"}
     special = mapping.get(column)
     return by_special[special].header if special in by_special else None
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse, phase=load_phase)

@@ -29,7 +29,7 @@ import csv
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.models import RecordError, node, rel
 
@@ -176,3 +176,6 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     if kept:
         out.report.notes.append(f"{kept} IN_STP/IN_REGION link(s) already loaded from a newer file kept as they are")
     return out
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)
