@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from loaders.base import FileRejected, Loader, head_lines
+from loaders.base import FileRejected, FormatLoader, Loader, head_lines
 
 # kind -> module holding its LOADER; most specific sniffers first, generic CSV last.
 _REGISTRY: dict[str, str] = {
@@ -31,8 +31,13 @@ def loader_for(kind: str) -> Loader:
     return loader
 
 
-# The module-era name: the loader object answers ``.KIND`` and ``.DESCRIPTION`` as the modules did.
-loader_module = loader_for
+def loader_module(kind: str) -> FormatLoader:
+    """The module-era name of :func:`loader_for`: the loader answers ``.KIND`` and ``.DESCRIPTION`` as
+    its module did. Prefer ``loader_for(kind).description``."""
+    loader = loader_for(kind)
+    if not isinstance(loader, FormatLoader):
+        raise TypeError(f"the {kind} loader has no module-era names; use loader_for({kind!r})")
+    return loader
 
 
 def available_kinds() -> list[str]:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from orggraph import temporal
-from orggraph.errors import OrgGraphError
+from orggraph.errors import OrgGraphError, RecordError
 from orggraph.graph import OrgGraph
-from orggraph.models import Record, RecordError
+from orggraph.models import Record
 
 ProgressFn = Callable[[int, int | None], None]
 SniffFn = Callable[[Path, list[str]], bool]

@@ -34,7 +34,8 @@ from loaders.base import (
     yyyymmdd,
 )
 from loaders.precedence import Mentions, node_outranked, rel_outranked
-from orggraph.models import RecordError, node, rel
+from orggraph.errors import RecordError
+from orggraph.models import node, rel
 
 KIND = "epcn"
 DESCRIPTION = "ODS ePCN: PCNs and practice memberships (xlsx, or CSV exports of its two sheets)"

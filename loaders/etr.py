@@ -12,7 +12,8 @@ from pathlib import Path
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
 from loaders.precedence import node_outranked
-from orggraph.models import RecordError, node
+from orggraph.errors import RecordError
+from orggraph.models import node
 
 KIND = "etr"
 DESCRIPTION = "ODS etr: NHS trusts (headerless CSV, 27 columns or the 24 of re-saved copies)"

@@ -39,7 +39,8 @@ from loaders.base import (
     ParsedFile,
     read_csv_rows,
 )
-from orggraph.models import Record, RecordError, node, rel
+from orggraph.errors import RecordError
+from orggraph.models import Record, node, rel
 from orggraph.schema import SCHEMA
 
 KIND = "graph-csv"

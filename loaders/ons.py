@@ -32,8 +32,9 @@ from typing import NamedTuple
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
 from loaders.precedence import node_outranked, rel_outranked
+from orggraph.errors import RecordError
 from orggraph.graph import OrgGraph
-from orggraph.models import Record, RecordError, node, rel
+from orggraph.models import Record, node, rel
 
 KIND = "ons"
 DESCRIPTION = "ONS lookups: CCG->STP and STP->NHS England region (any year), derived chains and STP lists"

@@ -45,7 +45,8 @@ from loaders.register.sheet import (
     read_sheets,
 )
 from orggraph import temporal
-from orggraph.models import Record, RecordError, node, rel
+from orggraph.errors import RecordError
+from orggraph.models import Record, node, rel
 
 KIND = "register"
 T = TypeVar("T")
