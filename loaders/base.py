@@ -1,7 +1,9 @@
-"""What every loader shares: the per-file report, row-level error capture and file reading helpers.
+"""What every loader shares: the loader contract, the per-file report, row-level error capture and
+file reading helpers.
 
-A loader module exposes ``KIND`` (its name for ``--kind``), ``DESCRIPTION``, ``sniff(path, head)``
-(does this file look like mine?) and ``parse(path, ctx) -> ParsedFile``. It reads a file and yields
+Each format module exposes one :class:`Loader` as ``LOADER``: its ``kind`` (its name for ``--kind``),
+``description``, ``sniff(path, head)`` (does this file look like mine?), ``parse(path, ctx) ->
+ParsedFile`` and ``load_phase(path, head)`` (when a folder load reads it). It reads a file and yields
 validated records; it never writes to a store (see :mod:`loaders.pipeline`).
 
 Rows are numbered as a person sees them in a spreadsheet or editor: the first line of the file is row
@@ -16,13 +18,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from orggraph.errors import OrgGraphError
+from orggraph import temporal
+from orggraph.errors import OrgGraphError, RecordError
 from orggraph.graph import OrgGraph
-from orggraph.models import Record, RecordError
+from orggraph.models import Record
 
 ProgressFn = Callable[[int, int | None], None]
+SniffFn = Callable[[Path, list[str]], bool]
+PhaseFn = Callable[[Path, list[str]], int]
 
 
 class FileRejected(OrgGraphError):
@@ -162,11 +167,59 @@ def yyyymmdd(value: str, column: str) -> str | None:
         return None
     if len(v) != 8 or not v.isdigit():
         raise RecordError(column, value, "expected a date as YYYYMMDD")
-    iso = f"{v[:4]}-{v[4:6]}-{v[6:]}"
     try:
-        import datetime as dt
-
-        dt.date.fromisoformat(iso)
+        return temporal.iso(f"{v[:4]}-{v[4:6]}-{v[6:]}")
     except ValueError:
         raise RecordError(column, value, "expected a real calendar date as YYYYMMDD") from None
-    return iso
+
+
+# ---- the loader contract -------------------------------------------------------------------------
+# Phases of a folder load: national reference files first, then graph-CSV nodes, then relationships,
+# then registers (they match people and organisations by name, so everything else must be in).
+PHASE_REFERENCE, PHASE_NODES, PHASE_RELATIONSHIPS, PHASE_REGISTERS = 0, 1, 2, 3
+
+
+class Loader(Protocol):
+    """One source format: what ``--kind`` calls it, how to recognise its files and how to read them."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def sniff(self, path: Path, head: list[str]) -> bool:
+        """Does the file at ``path`` (its first lines ``head``; [] for a workbook) look like this format?"""
+        ...
+
+    def parse(self, path: Path, ctx: LoadContext) -> ParsedFile:
+        """Validated records from the file, with its report; FileRejected if it cannot be read at all."""
+        ...
+
+    def load_phase(self, path: Path, head: list[str]) -> int:
+        """When a folder load reads this file: lower phases first (see ``PHASE_*``)."""
+        ...
+
+
+@dataclass(frozen=True)
+class FormatLoader:
+    """A :class:`Loader` made of a format module's functions; ``phase`` is a fixed phase or a function of
+    the file (graph CSVs: nodes before relationships)."""
+
+    kind: str
+    description: str
+    sniff: SniffFn
+    parse: Callable[[Path, LoadContext], ParsedFile]
+    phase: int | PhaseFn = PHASE_REFERENCE
+
+    def load_phase(self, path: Path, head: list[str]) -> int:
+        return self.phase if isinstance(self.phase, int) else self.phase(path, head)
+
+    # The names loader modules used before they became objects (``loader_module(kind).DESCRIPTION``).
+    @property
+    def KIND(self) -> str:
+        return self.kind
+
+    @property
+    def DESCRIPTION(self) -> str:
+        return self.description

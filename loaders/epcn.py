@@ -24,9 +24,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, Rejection, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    ParsedFile,
+    Rejection,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.precedence import Mentions, node_outranked, rel_outranked
-from orggraph.models import RecordError, node, rel
+from orggraph.errors import RecordError
+from orggraph.models import node, rel
 
 KIND = "epcn"
 DESCRIPTION = "ODS ePCN: PCNs and practice memberships (xlsx, or CSV exports of its two sheets)"
@@ -263,3 +272,6 @@ def _partner_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: An
         return 1
     recs.append(rel(practice, "MEMBER_OF", pcn, {"valid_from": start, "valid_to": end}, source=src))
     return 0
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.models import node, rel
 
@@ -94,3 +94,6 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         out.report.notes.append(f"{kept} COMMISSIONED_BY link(s) already loaded from a newer release kept as they are")
     out.report.notes.append(f"{skipped} rows with a prescribing setting other than 4 (GP practice) skipped")
     return out
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

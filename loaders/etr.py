@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
 from loaders.precedence import node_outranked
-from orggraph.models import RecordError, node
+from orggraph.errors import RecordError
+from orggraph.models import node
 
 KIND = "etr"
 DESCRIPTION = "ODS etr: NHS trusts (headerless CSV, 27 columns or the 24 of re-saved copies)"
@@ -71,3 +72,6 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             }, source=out.source(i), stub=node_outranked(ctx.graph, code, path.name, "provider_type")))
     ctx.tick(len(rows), len(rows))
     return out
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

@@ -30,8 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows
-from orggraph.models import RecordError, node, rel
+from loaders.base import (
+    PHASE_NODES,
+    PHASE_RELATIONSHIPS,
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    ParsedFile,
+    read_csv_rows,
+)
+from orggraph.errors import RecordError
+from orggraph.models import Record, node, rel
 from orggraph.schema import SCHEMA
 
 KIND = "graph-csv"
@@ -77,7 +86,7 @@ def sniff(path: Path, head: list[str]) -> bool:
 
 def load_phase(path: Path, head: list[str]) -> int:
     """Node files load before relationship files, both after national reference files (phase 0)."""
-    return 2 if "START_ID" in _header_types(head) else 1
+    return PHASE_RELATIONSHIPS if "START_ID" in _header_types(head) else PHASE_NODES
 
 
 @dataclass(frozen=True)
@@ -205,14 +214,27 @@ def _name_default(path: Path, prefix: str, known: Any) -> str | None:
     return None
 
 
-def parse(path: Path, ctx: LoadContext) -> ParsedFile:
-    out = ParsedFile(path, KIND)
-    rows = read_csv_rows(path)
+@dataclass(frozen=True)
+class Layout:
+    """What a file's header says about every row."""
+
+    is_nodes: bool  # else relationships
+    by_special: dict[str, Column]  # ID, LABEL / START_ID, END_ID, TYPE -> its column
+    props: list[Column]
+    default_owner: str | None  # the label/type of every row when there is no :LABEL/:TYPE column
+    width: int
+
+    @property
+    def owner_col(self) -> Column | None:
+        return self.by_special.get("LABEL" if self.is_nodes else "TYPE")
+
+
+def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
+    """The header row checked and read; FileRejected when no row of the file could load."""
     if not rows or not any(c.strip() for c in rows[0]):
         raise FileRejected(path.name, "empty file: expected a header row with :ID or :START_ID", 1)
     cols = _parse_header(path.name, rows[0])
     by_special: dict[str, Column] = {c.special: c for c in cols if c.special}
-    props = [c for c in cols if not c.special]
     is_nodes, is_rels = "ID" in by_special, "START_ID" in by_special
     if is_nodes and is_rels:
         raise FileRejected(path.name, "a file holds either nodes (:ID) or relationships (:START_ID), "
@@ -227,23 +249,32 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         raise FileRejected(path.name, f"column not allowed in a {'node' if is_nodes else 'relationship'} "
                            "file", 1, stray[0])
     _check_declared_types(path.name, cols, is_rels)
+    return Layout(is_nodes, by_special, [c for c in cols if not c.special],
+                  _default_owner(path, by_special, is_nodes), len(rows[0]))
 
-    # Label/type for rows whose file declares no :LABEL/:TYPE column.
-    default_owner: str | None = None
+
+def _default_owner(path: Path, by_special: dict[str, Column], is_nodes: bool) -> str | None:
+    """The label/type for rows whose file declares no :LABEL/:TYPE column (None when it does)."""
     if is_nodes and "LABEL" not in by_special:
         group = by_special["ID"].group
-        default_owner = group if group in SCHEMA.nodes else _name_default(path, "nodes_", SCHEMA.nodes)
-        if default_owner is None:
+        owner = group if group in SCHEMA.nodes else _name_default(path, "nodes_", SCHEMA.nodes)
+        if owner is None:
             raise FileRejected(path.name, "no :LABEL column, and neither the :ID group nor the file name "
                                "is a node label", 1, ":LABEL")
-    if is_rels and "TYPE" not in by_special:
-        default_owner = _name_default(path, "rels_", SCHEMA.relationships)
-        if default_owner is None:
+        return owner
+    if not is_nodes and "TYPE" not in by_special:
+        owner = _name_default(path, "rels_", SCHEMA.relationships)
+        if owner is None:
             raise FileRejected(path.name, "no :TYPE column, and the file name is not a relationship type",
                                1, ":TYPE")
-    owner_col = by_special.get("LABEL" if is_nodes else "TYPE")
+        return owner
+    return None
 
-    width = len(rows[0])
+
+def parse(path: Path, ctx: LoadContext) -> ParsedFile:
+    out = ParsedFile(path, KIND)
+    rows = read_csv_rows(path)
+    layout = _read_layout(path, rows)
     total = len(rows)
     for i, row in enumerate(rows[1:], start=2):
         if i % _PROGRESS_EVERY == 0:
@@ -251,41 +282,49 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         if not any(c.strip() for c in row):
             continue
         with out.row(i) as recs:
-            if len(row) != width:
-                raise RecordError("(row)", len(row), f"expected {width} columns as in the header")
-            owner = row[owner_col.index].strip() if owner_col else default_owner
-            if owner_col and ";" in (owner or ""):
-                raise RecordError(owner_col.header, owner, "expected exactly one label")
-            values: dict[str, Any] = {}
-            header_of: dict[str, tuple[str, str]] = {}
-            for c in props:
-                ptype = c.ptype or _schema_type(c.name, owner, is_rels)
-                value = convert(row[c.index], ptype, c.header)
-                header_of[c.name] = (c.header, row[c.index])
-                if value is not None:
-                    values[c.name] = value
-            # A `source` column (as written by export) wins; otherwise the file and row.
-            source = values.pop("source", None) or out.source(i)
-            try:
-                if is_nodes:
-                    recs.append(node(row[by_special["ID"].index], owner or "", values, source=source))
-                else:
-                    recs.append(rel(row[by_special["START_ID"].index], owner or "",
-                                    row[by_special["END_ID"].index], values, source=source))
-            except RecordError as err:
-                # Name the column as written in the header (e.g. `quorum:int`, `:LABEL`).
-                special = _special_header(err.column, by_special)
-                if special is not None:
-                    raise RecordError(special, err.value, err.reason) from None
-                if err.column in header_of:  # a property: the cell as written, not the converted value
-                    column, value = header_of[err.column]
-                    raise RecordError(column, value, err.reason) from None
-                raise
+            recs.append(_record(layout, row, out.source(i)))
     ctx.tick(total, total)
     return out
+
+
+def _record(layout: Layout, row: list[str], row_source: str) -> Record:
+    """One row's node or relationship; RecordError naming the column as written in the header."""
+    if len(row) != layout.width:
+        raise RecordError("(row)", len(row), f"expected {layout.width} columns as in the header")
+    owner_col, by_special = layout.owner_col, layout.by_special
+    owner = row[owner_col.index].strip() if owner_col else layout.default_owner
+    if owner_col and ";" in (owner or ""):
+        raise RecordError(owner_col.header, owner, "expected exactly one label")
+    values: dict[str, Any] = {}
+    header_of: dict[str, tuple[str, str]] = {}
+    for c in layout.props:
+        ptype = c.ptype or _schema_type(c.name, owner, not layout.is_nodes)
+        value = convert(row[c.index], ptype, c.header)
+        header_of[c.name] = (c.header, row[c.index])
+        if value is not None:
+            values[c.name] = value
+    # A `source` column (as written by export) wins; otherwise the file and row.
+    source = values.pop("source", None) or row_source
+    try:
+        if layout.is_nodes:
+            return node(row[by_special["ID"].index], owner or "", values, source=source)
+        return rel(row[by_special["START_ID"].index], owner or "", row[by_special["END_ID"].index], values,
+                   source=source)
+    except RecordError as err:
+        # Name the column as written in the header (e.g. `quorum:int`, `:LABEL`).
+        special = _special_header(err.column, by_special)
+        if special is not None:
+            raise RecordError(special, err.value, err.reason) from None
+        if err.column in header_of:  # a property: the cell as written, not the converted value
+            column, value = header_of[err.column]
+            raise RecordError(column, value, err.reason) from None
+        raise
 
 
 def _special_header(column: str, by_special: dict[str, Column]) -> str | None:
     mapping = {"id": "ID", ":LABEL": "LABEL", ":TYPE": "TYPE", ":START_ID": "START_ID", ":END_ID": "END_ID"}
     special = mapping.get(column)
     return by_special[special].header if special in by_special else None
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse, phase=load_phase)

@@ -28,25 +28,37 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import NamedTuple
 
-from loaders.base import FileRejected, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
 from loaders.precedence import node_outranked, rel_outranked
-from orggraph.models import RecordError, node, rel
+from orggraph.errors import RecordError
+from orggraph.graph import OrgGraph
+from orggraph.models import Record, node, rel
 
 KIND = "ons"
 DESCRIPTION = "ONS lookups: CCG->STP and STP->NHS England region (any year), derived chains and STP lists"
 
 _COLUMN = re.compile(r"^(CCG|STP|NHSER)(\d\d)?_?(CDH|CD|NM)$", re.IGNORECASE)
 ENTITIES = ("CCG", "STP", "NHSER")
-# What each column must look like, with the wording used when a value does not.
-_FORMATS: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {
-    ("CCG", "CD"): (re.compile(r"^E38\d{6}$"), "an ONS CCG code (E38 and 6 digits)"),
+
+
+class _Format(NamedTuple):
+    """What a column's values must look like, with the wording used when a value does not."""
+
+    pattern: re.Pattern[str]
+    expected: str
+
+
+_FORMATS: dict[tuple[str, str], _Format] = {
+    ("CCG", "CD"): _Format(re.compile(r"^E38\d{6}$"), "an ONS CCG code (E38 and 6 digits)"),
     # 3 characters until 2020; CCGs formed by the April 2021 mergers got 5 (e.g. "M2L0M").
-    ("CCG", "CDH"): (re.compile(r"^[0-9A-Z]{3}(?:[0-9A-Z]{2})?$"), "an ODS CCG code (3 or 5 capital letters/digits)"),
-    ("STP", "CD"): (re.compile(r"^E54\d{6}$"), "an ONS STP code (E54 and 6 digits)"),
-    ("STP", "CDH"): (re.compile(r"^[0-9A-Z]{3}$"), "an ODS STP code (3 capital letters/digits)"),
-    ("NHSER", "CD"): (re.compile(r"^E40\d{6}$"), "an ONS NHS England region code (E40 and 6 digits)"),
-    ("NHSER", "CDH"): (re.compile(r"^Y\d\d$"), "an ODS NHS England region code (Y and 2 digits)"),
+    ("CCG", "CDH"): _Format(re.compile(r"^[0-9A-Z]{3}(?:[0-9A-Z]{2})?$"),
+                            "an ODS CCG code (3 or 5 capital letters/digits)"),
+    ("STP", "CD"): _Format(re.compile(r"^E54\d{6}$"), "an ONS STP code (E54 and 6 digits)"),
+    ("STP", "CDH"): _Format(re.compile(r"^[0-9A-Z]{3}$"), "an ODS STP code (3 capital letters/digits)"),
+    ("NHSER", "CD"): _Format(re.compile(r"^E40\d{6}$"), "an ONS NHS England region code (E40 and 6 digits)"),
+    ("NHSER", "CDH"): _Format(re.compile(r"^Y\d\d$"), "an ODS NHS England region code (Y and 2 digits)"),
 }
 # The parts each entity must have: the id column and the name.
 _REQUIRED = {"CCG": ("CD", "CDH", "NM"), "STP": ("CD", "NM"), "NHSER": ("CDH", "NM")}
@@ -82,6 +94,23 @@ class Layout:
             out += [f"{entity}{year}{part}" for part in _REQUIRED[entity] if (entity, part) not in self.index]
         return out
 
+    def value(self, row: list[str], entity: str, part: str) -> str | None:
+        """A row's value for (entity, part), checked; None when the file has no such column or it is an
+        optional blank; RecordError when a required value is blank or malformed."""
+        i = self.index.get((entity, part))
+        if i is None:
+            return None
+        column = self.header[i]
+        v = row[i].strip() if i < len(row) else ""
+        fmt = _FORMATS.get((entity, part))
+        if not v:
+            if part in _REQUIRED[entity]:
+                raise RecordError(column, v, f"expected {fmt.expected if fmt else 'a name'}")
+            return None
+        if fmt and not fmt.pattern.match(v):
+            raise RecordError(column, v, f"expected {fmt.expected}")
+        return v
+
     def describe(self) -> str:
         names = {"CCG": "CCG", "STP": "STP", "NHSER": "region"}
         chain = " -> ".join(names[e] for e in self.entities)
@@ -101,9 +130,8 @@ def sniff(path: Path, head: list[str]) -> bool:
     return any((e, "CD") in layout.index and (e, "NM") in layout.index for e in ("CCG", "STP"))
 
 
-def parse(path: Path, ctx: LoadContext) -> ParsedFile:
-    out = ParsedFile(path, KIND)
-    rows = read_csv_rows(path)
+def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
+    """The header checked: FileRejected unless it is an ONS lookup with every column it needs."""
     if not rows:
         raise FileRejected(path.name, "empty file; expected an ONS lookup with a header row")
     layout = Layout(rows[0])
@@ -114,33 +142,16 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     if layout.missing():
         raise FileRejected(path.name, f"ONS lookup without column(s) {', '.join(layout.missing())}", 1,
                            value=",".join(layout.header))
+    return layout
+
+
+def parse(path: Path, ctx: LoadContext) -> ParsedFile:
+    out = ParsedFile(path, KIND)
+    rows = read_csv_rows(path)
+    layout = _read_layout(path, rows)
     out.report.notes.append(layout.describe())
-    graph, file_name = ctx.graph, path.name
-    seen: set[tuple[str, str]] = set()  # nodes and links already emitted from an earlier row
-    kept = 0  # links the graph already holds from a newer file
+    records = _Records(layout, ctx.graph, path.name)
     total = len(rows)
-
-    def value(row: list[str], entity: str, part: str) -> str | None:
-        i = layout.index.get((entity, part))
-        if i is None:
-            return None
-        column = layout.header[i]
-        v = row[i].strip() if i < len(row) else ""
-        if not v:
-            if part in _REQUIRED[entity]:
-                raise RecordError(column, v, f"expected {_FORMATS.get((entity, part), (None, 'a name'))[1]}")
-            return None
-        fmt = _FORMATS.get((entity, part))
-        if fmt and not fmt[0].match(v):
-            raise RecordError(column, v, f"expected {fmt[1]}")
-        return v
-
-    def once(key: tuple[str, str]) -> bool:
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
     for i, row in enumerate(rows[1:], start=2):
         if i % 500 == 0:
             ctx.tick(i, total)
@@ -151,28 +162,51 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             out.reject(i, "(row)", len(row), f"expected {len(layout.header)} columns as in the header")
             continue
         with out.row(i) as recs:
-            src = out.source(i)
-            # Read and check every value first, so a bad row marks nothing as already emitted.
-            got = {(e, p): value(row, e, p) for e in layout.entities for p in ("CD", "CDH", "NM")}
-            ccg, stp, region = got.get(("CCG", "CDH")), got.get(("STP", "CD")), got.get(("NHSER", "CDH"))
-            if ccg:
-                recs.append(node(ccg, "CCG", {"name": got[("CCG", "NM")], "ons_code": got[("CCG", "CD")]},
-                                 source=src, stub=node_outranked(graph, ccg, file_name, "ons_code")))
-            if stp and once(("STP", stp)):
-                recs.append(node(stp, "STP", {"name": got[("STP", "NM")], "ods_code": got[("STP", "CDH")]},
-                                 source=src, stub=node_outranked(graph, stp, file_name)))
-            if region and once(("Region", region)):
-                recs.append(node(region, "Region", {"name": got[("NHSER", "NM")], "ons_code": got[("NHSER", "CD")]},
-                                 source=src, stub=node_outranked(graph, region, file_name)))
-            links = [(ccg, "IN_STP", stp), (stp, "IN_REGION", region)]
-            for start, rtype, end in links:
-                if not (start and end and once((rtype, f"{start}>{end}"))):
-                    continue
-                if rel_outranked(graph, start, rtype, end, None, file_name):
-                    kept += 1
-                else:
-                    recs.append(rel(start, rtype, end, source=src))
+            recs.extend(records.of_row(row, out.source(i)))
     ctx.tick(total, total)
-    if kept:
-        out.report.notes.append(f"{kept} IN_STP/IN_REGION link(s) already loaded from a newer file kept as they are")
+    if records.kept:
+        out.report.notes.append(f"{records.kept} IN_STP/IN_REGION link(s) already loaded from a newer file kept "
+                                "as they are")
     return out
+
+
+class _Records:
+    """Rows to records: each STP, region and link once per file, demoted where a newer file holds it."""
+
+    def __init__(self, layout: Layout, graph: OrgGraph, file_name: str):
+        self.layout, self.graph, self.file_name = layout, graph, file_name
+        self.seen: set[tuple[str, str]] = set()  # nodes and links already emitted from an earlier row
+        self.kept = 0  # links the graph already holds from a newer file
+
+    def once(self, key: tuple[str, str]) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def of_row(self, row: list[str], src: str) -> list[Record]:
+        graph, file_name = self.graph, self.file_name
+        # Read and check every value first, so a bad row marks nothing as already emitted.
+        got = {(e, p): self.layout.value(row, e, p) for e in self.layout.entities for p in ("CD", "CDH", "NM")}
+        ccg, stp, region = got.get(("CCG", "CDH")), got.get(("STP", "CD")), got.get(("NHSER", "CDH"))
+        recs: list[Record] = []
+        if ccg:
+            recs.append(node(ccg, "CCG", {"name": got[("CCG", "NM")], "ons_code": got[("CCG", "CD")]},
+                             source=src, stub=node_outranked(graph, ccg, file_name, "ons_code")))
+        if stp and self.once(("STP", stp)):
+            recs.append(node(stp, "STP", {"name": got[("STP", "NM")], "ods_code": got[("STP", "CDH")]},
+                             source=src, stub=node_outranked(graph, stp, file_name)))
+        if region and self.once(("Region", region)):
+            recs.append(node(region, "Region", {"name": got[("NHSER", "NM")], "ons_code": got[("NHSER", "CD")]},
+                             source=src, stub=node_outranked(graph, region, file_name)))
+        for start, rtype, end in ((ccg, "IN_STP", stp), (stp, "IN_REGION", region)):
+            if not (start and end and self.once((rtype, f"{start}>{end}"))):
+                continue
+            if rel_outranked(graph, start, rtype, end, None, file_name):
+                self.kept += 1
+            else:
+                recs.append(rel(start, rtype, end, source=src))
+        return recs
+
+
+LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

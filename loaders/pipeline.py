@@ -7,32 +7,69 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from loaders import detect, loader_module
-from loaders.base import FileRejected, FileReport, LoadContext, ParsedFile, ProgressFn, head_lines
+from loaders import detect, loader_for, sniff_kind
+from loaders.base import (
+    PHASE_REFERENCE,
+    FileRejected,
+    FileReport,
+    LoadContext,
+    ParsedFile,
+    ProgressFn,
+    head_lines,
+)
 from orggraph.models import Node
 from orggraph.stores.base import Store
 
 
+@dataclass(frozen=True)
+class Planned:
+    """A file to load and the kind to read it as: the kind named for it (``--kind``), else the kind
+    sniffed when its folder was put in order (so no file is sniffed twice), else sniffed on loading."""
+
+    path: Path
+    named: str | None = None
+    detected: str | None = None
+    undetected: FileRejected | None = None  # sniffing found no kind: reported when the file loads
+
+    def kind(self) -> str:
+        """The kind to read the file as; FileRejected when no loader claims it."""
+        if kind := self.named or self.detected:
+            return kind
+        if self.undetected is not None:
+            raise self.undetected
+        return detect(self.path)
+
+
 def parse_file(path: Path, ctx: LoadContext, kind: str | None = None) -> ParsedFile:
+    return _parse(Planned(path, named=kind), ctx)
+
+
+def _parse(plan: Planned, ctx: LoadContext) -> ParsedFile:
+    path = plan.path
     if path.is_dir():
         raise FileRejected(path.name, f"folder holds no data files ({', '.join(DATA_SUFFIXES)})")
     if not path.is_file():
         raise FileRejected(path.name, "no such file")
-    kind = kind or detect(path)
-    return loader_module(kind).parse(path, ctx)  # type: ignore[no-any-return]
+    return loader_for(plan.kind()).parse(path, ctx)
 
 
 def load_file(store: Store, path: Path, *, kind: str | None = None, strict: bool = False,
               progress: ProgressFn | None = None, display_name: str | None = None) -> FileReport:
     """Load one file. Rejected rows are reported; under ``strict`` any rejection rejects the file."""
-    name = display_name or path.name
+    return _load(store, Planned(path, named=kind), strict=strict, progress=progress, display_name=display_name)
+
+
+def _load(store: Store, plan: Planned, *, strict: bool, progress: ProgressFn | None,
+          display_name: str | None = None) -> FileReport:
+    name = display_name or plan.path.name
     try:
         ctx = LoadContext(graph=store.graph(), progress=progress)
-        parsed = parse_file(path, ctx, kind)
+        parsed = _parse(plan, ctx)
     except FileRejected as exc:
-        return FileReport(file=name, kind=kind or "?", status="rejected", error=str(exc))
+        return FileReport(file=name, kind=plan.named or "?", status="rejected", error=str(exc))
     report = parsed.report
     report.file = name
     if strict and report.rejected:
@@ -61,45 +98,48 @@ def load_file(store: Store, path: Path, *, kind: str | None = None, strict: bool
 
 # Files in a folder that `load DIR` reads; anything else there (PDF specs, notes, reports) is left alone.
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
-# Phase of a kind whose loader has no `load_phase(path, head)`: national reference files first (0);
-# graph CSVs say 1 (nodes) or 2 (relationships); registers match people by name, so they come last.
-_DEFAULT_PHASE = {"register": 3}
 
 
-def _phase(path: Path) -> int:
+def _planned(path: Path) -> tuple[int, Planned]:
+    """A folder's file with its load phase, sniffed once."""
+    head = head_lines(path)
     try:
-        kind = detect(path)
-    except FileRejected:
-        return 0  # loaded (and reported as rejected) with the reference files
-    module = loader_module(kind)
-    if hasattr(module, "load_phase"):
-        return int(module.load_phase(path, head_lines(path)))
-    return _DEFAULT_PHASE.get(kind, 0)
+        kind = sniff_kind(path, head)
+    except FileRejected as exc:
+        return PHASE_REFERENCE, Planned(path, undetected=exc)  # loaded (and reported as rejected) with the reference files
+    return loader_for(kind).load_phase(path, head), Planned(path, detected=kind)
 
 
-def expand_paths(paths: Sequence[Path]) -> list[Path]:
+def plan_paths(paths: Sequence[Path], kind: str | None = None) -> list[Planned]:
     """Files to load: a folder becomes its data files, ordered so that what a file refers to is loaded
     before it (reference files, then graph-CSV nodes, then relationships, then registers), by name
-    within a phase. Files named one by one keep the order given."""
-    out: list[Path] = []
+    within a phase. Files named one by one keep the order given. ``kind`` (``--kind``) is named for
+    every file; the order still comes from what each file looks like."""
+    out: list[Planned] = []
     for path in paths:
         if not path.is_dir():
-            out.append(path)
+            out.append(Planned(path))
             continue
         files = [f for f in sorted(path.iterdir())
                  if f.is_file() and not f.name.startswith(".") and f.suffix.lower() in DATA_SUFFIXES]
         if not files:
-            out.append(path)  # load_file reports it: no data files
+            out.append(Planned(path))  # load_file reports it: no data files
             continue
-        out.extend(sorted(files, key=lambda f: (_phase(f), f.name)))
-    return out
+        phased = [_planned(f) for f in files]
+        out.extend(plan for _, plan in sorted(phased, key=lambda pp: (pp[0], pp[1].path.name)))
+    return [replace(plan, named=kind) for plan in out]
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """The files :func:`plan_paths` would load, in order."""
+    return [plan.path for plan in plan_paths(paths)]
 
 
 def load_paths(store: Store, paths: Sequence[Path], *, kind: str | None = None, strict: bool = False,
                progress_factory: Callable[[Path], ProgressFn | None] | None = None) -> list[FileReport]:
     reports = []
     with store.batch():
-        for path in expand_paths(paths):
-            progress = progress_factory(path) if progress_factory else None
-            reports.append(load_file(store, path, kind=kind, strict=strict, progress=progress))
+        for plan in plan_paths(paths, kind):
+            progress = progress_factory(plan.path) if progress_factory else None
+            reports.append(_load(store, plan, strict=strict, progress=progress))
     return reports

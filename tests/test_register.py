@@ -16,13 +16,9 @@ from openpyxl import Workbook, load_workbook
 
 from loaders import detect
 from loaders.base import LoadContext
+from loaders.matching import person_key
 from loaders.pipeline import load_file, parse_file
-from loaders.register import (
-    parse_register_date,
-    person_key,
-    write_register_csv,
-    write_register_xlsx,
-)
+from loaders.register import parse_register_date, write_register_csv, write_register_xlsx
 from orggraph.models import node
 from orggraph.stores.embedded import EmbeddedStore
 
