@@ -72,7 +72,7 @@ def induced(graph: OrgGraph, node_ids: Iterable[str], as_of: str | None = None) 
     return OrgGraph(sub, graph.schema)
 
 
-def decision_cut(graph: OrgGraph, decision: DecisionOut) -> tuple[OrgGraph, set[str], set[tuple[str, str, str]]]:
+def decision_cut(graph: OrgGraph, decision: DecisionOut) -> SubgraphCut:
     """The decision, its committee, parties, decision-makers and every node on a conflicted member's paths."""
     ids: list[str] = [decision.id]
     if decision.committee_id:
@@ -92,7 +92,7 @@ def decision_cut(graph: OrgGraph, decision: DecisionOut) -> tuple[OrgGraph, set[
     drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True)
             if decision.date and not is_live(d, decision.date)]
     sub.g.remove_edges_from(drop)
-    return sub, hl_nodes, hl_edges
+    return SubgraphCut(sub, decision.id, highlight_nodes=hl_nodes, highlight_edges=hl_edges)
 
 
 def edges_json(graph: OrgGraph) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

@@ -46,7 +46,10 @@ class StoreHandle:
 
 
 def store_from(ctx: click.Context) -> Store:
-    return ctx.find_object(StoreHandle).get()  # type: ignore[union-attr]
+    """The store named by `--store` (or the environment), opened on first use."""
+    handle = ctx.find_object(StoreHandle)
+    assert handle is not None, "the orggraph group sets a StoreHandle before any command runs"
+    return handle.get()
 
 
 class Cli(click.Group):

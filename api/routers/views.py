@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -29,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(require("reader"))]
 
 
-def _label_url(graph: OrgGraph):  # type: ignore[no-untyped-def]
+def _label_url(graph: OrgGraph) -> Callable[[str], str]:
     def url(node_id: str) -> str:
         return page_url(node_id, graph.label(node_id))
 
@@ -67,9 +68,11 @@ def node_page(request: Request, node_id: str, graph: GraphDep, settings: Setting
 def decision_page(request: Request, decision_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
                   _: Reader) -> HTMLResponse:
     decision = decision_out(graph, memo, decision_id)
-    sub, hl_nodes, hl_edges = decision_cut(graph, decision)
-    view = build_view(sub, element_id="decision-graph", highlight_nodes=hl_nodes, highlight_edges=hl_edges,
-                      center=decision_id, node_url=_label_url(graph), max_nodes=settings.view_max_nodes)
+    cut = decision_cut(graph, decision)
+    sub = cut.graph
+    view = build_view(sub, element_id="decision-graph", highlight_nodes=cut.highlight_nodes,
+                      highlight_edges=cut.highlight_edges, center=decision_id, node_url=_label_url(graph),
+                      max_nodes=settings.view_max_nodes)
     names = {nid: graph.g.nodes[nid].get("name") or nid for nid in sub.g.nodes}
     labels = {nid: graph.g.nodes[nid]["label"] for nid in sub.g.nodes}
     return render(request, "decision.html", title=f"Decision: {decision.title or decision.id}", d=decision,
