@@ -1,9 +1,8 @@
-"""Dependencies shared by the routers: the store, a graph snapshot per request, the engine, paging."""
+"""Dependencies shared by the routers: the store, a graph snapshot per request, dates, paging."""
 
 from __future__ import annotations
 
 import datetime as dt
-from types import ModuleType
 from typing import Annotated
 
 import orjson
@@ -15,6 +14,7 @@ from api.problems import ApiError
 from api.settings import Settings
 from orggraph.graph import OrgGraph
 from orggraph.stores.base import Store
+from orggraph.temporal import iso
 
 
 def get_settings(request: Request) -> Settings:
@@ -34,16 +34,6 @@ def get_memo(request: Request) -> GraphMemo:
     return request.app.state.memo  # type: ignore[no-any-return]
 
 
-def engine() -> ModuleType:
-    try:
-        import orggraph.engine as eng
-    except ImportError as exc:  # pragma: no cover - only while the engine is being built
-        raise ApiError(503, f"the conflict engine is not available ({exc})") from exc
-    if not hasattr(eng, "conflicts"):
-        raise ApiError(503, "the conflict engine is not available in this build")
-    return eng
-
-
 def require_node(graph: OrgGraph, node_id: str, labels: tuple[str, ...] | frozenset[str] | None = None,
                  what: str = "node") -> dict[str, object]:
     data = graph.g.nodes.get(node_id)
@@ -55,12 +45,8 @@ def require_node(graph: OrgGraph, node_id: str, labels: tuple[str, ...] | frozen
 
 
 def parse_date(value: str | dt.date | None, name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        return iso(value)
     except ValueError:
         raise ApiError(400, f"{name}={value!r}: expected a date as yyyy-mm-dd") from None
 
@@ -69,10 +55,6 @@ def json_bytes(payload: object) -> Response:
     """Already-plain data as JSON, skipping FastAPI's re-validation of the response model (the route
     still declares the model, so /openapi.json is exact); orjson keeps big answers cheap."""
     return Response(orjson.dumps(payload), media_type="application/json")
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
 
 
 GraphDep = Annotated[OrgGraph, Depends(get_graph)]

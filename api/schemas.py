@@ -6,13 +6,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from orggraph.engine.models import (
+from orggraph.engine import (
     AuditFinding,
     CompositionResult,
     Conflict,
-    InterestPath,
     QuorumResult,
 )
+from orggraph.findings import DecisionOut, PathsOut
 from orggraph.query import RelView, SearchHit
 
 T = TypeVar("T")
@@ -75,28 +75,6 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     store: str
-
-
-class DecisionOut(BaseModel):
-    id: str
-    title: str | None = None
-    date: str | None = None
-    committee_id: str | None = None
-    committee_name: str | None = None
-    parties: list[str]
-    decision_makers: list[str]
-    conflicts: list[Conflict]
-    quorum: QuorumResult
-    evidence: list[RelView] = Field(description="The decision's own relationships, each with its source")
-
-
-class PathsOut(BaseModel):
-    from_id: str
-    to_id: str
-    as_of: str | None
-    max_hops: int
-    interest_paths: list[InterestPath]
-    any_paths: list[list[dict[str, Any]]] | None = None
 
 
 class LoadReport(BaseModel):

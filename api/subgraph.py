@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from orggraph.findings import DecisionOut
 from orggraph.graph import OrgGraph
-from orggraph.temporal import live_or_undated
+from orggraph.temporal import is_live, live_or_undated
 
 
 @dataclass
@@ -69,6 +70,29 @@ def induced(graph: OrgGraph, node_ids: Iterable[str], as_of: str | None = None) 
             if other in keep and live_or_undated(data, as_of):
                 sub.add_edge(nid, other, key=key, **data)
     return OrgGraph(sub, graph.schema)
+
+
+def decision_cut(graph: OrgGraph, decision: DecisionOut) -> SubgraphCut:
+    """The decision, its committee, parties, decision-makers and every node on a conflicted member's paths."""
+    ids: list[str] = [decision.id]
+    if decision.committee_id:
+        ids.append(decision.committee_id)
+    ids += decision.parties + decision.decision_makers
+    hl_nodes: set[str] = set(decision.parties)
+    hl_edges: set[tuple[str, str, str]] = set()
+    for conflict in decision.conflicts:
+        for path in conflict.paths:
+            ids += path.node_ids
+            hl_nodes |= set(path.node_ids)
+            hl_edges |= {(h.from_id, h.type, h.to_id) for h in path.hops}
+    for end, rtype, _ in graph.out_rels(decision.id, ["AWARDED_TO", "AFFECTS"]):
+        hl_edges.add((decision.id, rtype, end))
+    sub = induced(graph, [i for i in ids if i in graph], as_of=None)
+    # Only relationships live on the decision's date, and those that matter for reading it.
+    drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True)
+            if decision.date and not is_live(d, decision.date)]
+    sub.g.remove_edges_from(drop)
+    return SubgraphCut(sub, decision.id, highlight_nodes=hl_nodes, highlight_edges=hl_edges)
 
 
 def edges_json(graph: OrgGraph) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from orggraph.graph import OrgGraph
 from orggraph.stores.base import Store
+from orggraph_cli.app import cli, store_from
 
 if TYPE_CHECKING:
     from orggraph_demo import OdsData
@@ -206,42 +207,39 @@ def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | Non
     return report(loaded, findings, store.uri, time.perf_counter() - start, len(files))
 
 
-def register(cli: click.Group) -> None:
-    from orggraph_cli.main import store_from
+@cli.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("orggraph-demo"),
+              show_default=True, help="Folder for the generated graph CSVs and registers.")
+@click.option("--seed", default=42, show_default=True, type=int, help="Same seed, same world.")
+@click.option("--ods", "ods_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with a real epraccur (and ONS CCG lookup): use real practices and CCGs.")
+@click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True)
+@click.option("--reset", is_flag=True, help="Replace a store that holds other data.")
+@click.option("--serve", "serve", is_flag=True, help="Then serve the API and browser views.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def demo(ctx: click.Context, out: Path, seed: int, ods_dir: Path | None, scale: str, reset: bool,
+         serve: bool, host: str, port: int) -> None:
+    """Build a synthetic health economy, load it through the real loaders, scan it and report.
 
-    @cli.command()
-    @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("orggraph-demo"),
-                  show_default=True, help="Folder for the generated graph CSVs and registers.")
-    @click.option("--seed", default=42, show_default=True, type=int, help="Same seed, same world.")
-    @click.option("--ods", "ods_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                  help="Folder with a real epraccur (and ONS CCG lookup): use real practices and CCGs.")
-    @click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True)
-    @click.option("--reset", is_flag=True, help="Replace a store that holds other data.")
-    @click.option("--serve", "serve", is_flag=True, help="Then serve the API and browser views.")
-    @click.option("--host", default="127.0.0.1", show_default=True)
-    @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-    @click.pass_context
-    def demo(ctx: click.Context, out: Path, seed: int, ods_dir: Path | None, scale: str, reset: bool,
-             serve: bool, host: str, port: int) -> None:
-        """Build a synthetic health economy, load it through the real loaders, scan it and report.
-
-        People are synthetic; practice and CCG ids start SYN- and cannot clash with ODS codes
-        (with --ods, real practices and CCGs are used instead).
-        """
-        store = store_from(ctx)
-        top = run_demo(store, out, seed, scale, ods_dir, reset)
-        if not serve:
-            return
-        try:
-            from orggraph_cli.serve_command import run_server
-        except ModuleNotFoundError:
-            console.print("[yellow]orggraph serve is not available in this build[/yellow]")
-            sys.exit(1)
-        base = f"http://{host}:{port}"
-        if top is not None:
-            out_console.print(f"\nServing on {base}/ ; the most telling decision: "
-                              f"{base}/decision/{top.decision_id} (API: {base}/api/decisions/{top.decision_id})")
-        else:
-            out_console.print(f"\nServing on {base}/")
-        out_console.print("Press Ctrl+C to stop.")
-        run_server(store.uri, host, port)
+    People are synthetic; practice and CCG ids start SYN- and cannot clash with ODS codes
+    (with --ods, real practices and CCGs are used instead).
+    """
+    store = store_from(ctx)
+    top = run_demo(store, out, seed, scale, ods_dir, reset)
+    if not serve:
+        return
+    try:
+        from orggraph_cli.serve_command import run_server
+    except ModuleNotFoundError:
+        console.print("[yellow]orggraph serve is not available in this build[/yellow]")
+        sys.exit(1)
+    base = f"http://{host}:{port}"
+    if top is not None:
+        out_console.print(f"\nServing on {base}/ ; the most telling decision: "
+                          f"{base}/decision/{top.decision_id} (API: {base}/api/decisions/{top.decision_id})")
+    else:
+        out_console.print(f"\nServing on {base}/")
+    out_console.print("Press Ctrl+C to stop.")
+    run_server(store.uri, host, port)

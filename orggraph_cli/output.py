@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -13,6 +11,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from orggraph.findings import flatten, rows_to_csv
 from orggraph.query import to_plain
 
 FORMATS = ("json", "csv", "table")
@@ -21,24 +20,6 @@ FORMATS = ("json", "csv", "table")
 def emit_json(obj: Any) -> None:
     sys.stdout.buffer.write(orjson.dumps(to_plain(obj), option=orjson.OPT_INDENT_2) + b"\n")
     sys.stdout.flush()
-
-
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """One CSV/table row: nested values become compact JSON text."""
-    out = {}
-    for k, v in row.items():
-        out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
-    return out
-
-
-def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    buf = io.StringIO()
-    flat = [flatten(r) for r in rows]
-    cols = list(columns or (flat[0].keys() if flat else []))
-    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(flat)
-    return buf.getvalue()
 
 
 def emit_rows(rows: Iterable[Any], fmt: str, columns: Sequence[str] | None = None, title: str | None = None

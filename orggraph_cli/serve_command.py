@@ -8,11 +8,13 @@ import sys
 import click
 
 from orggraph.errors import StoreError
+from orggraph_cli.app import StoreHandle, cli
 
 
 def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000, *,
                log_level: str = "info") -> None:
     """Serve until interrupted. Raises SettingsError for a setting that cannot be used (keys, host)."""
+    # Lazy: the server and the app are only loaded when serving (the demo's --serve calls this too).
     import uvicorn
 
     from api.app import create_app
@@ -28,25 +30,24 @@ def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000,
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
-def register(cli: click.Group) -> None:
-    @cli.command()
-    @click.option("--host", default="127.0.0.1", show_default=True,
-                  help="Address to listen on (anything but loopback needs API keys).")
-    @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-    @click.pass_context
-    def serve(ctx: click.Context, host: str, port: int) -> None:
-        """Serve the HTTP API (/docs) and the browser views on http://HOST:PORT/.
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (anything but loopback needs API keys).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the HTTP API (/docs) and the browser views on http://HOST:PORT/.
 
-        API keys: ORGGRAPH_API_KEYS="key:role[:name],..." or ORGGRAPH_API_KEYS_FILE (one key:role[:name]
-        a line), roles reader, auditor, admin. Without keys everyone is a reader and only loopback is allowed.
-        """
-        from api.settings import SettingsError
-        from orggraph_cli.main import StoreHandle
+    API keys: ORGGRAPH_API_KEYS="key:role[:name],..." or ORGGRAPH_API_KEYS_FILE (one key:role[:name]
+    a line), roles reader, auditor, admin. Without keys everyone is a reader and only loopback is allowed.
+    """
+    # Lazy: the API (FastAPI, uvicorn, jinja2) is only needed when serving.
+    from api.settings import SettingsError
 
-        handle = ctx.find_object(StoreHandle)
-        uri = handle.uri if handle else None
-        try:
-            run_server(uri, host, port)
-        except (SettingsError, StoreError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+    handle = ctx.find_object(StoreHandle)
+    uri = handle.uri if handle else None
+    try:
+        run_server(uri, host, port)
+    except (SettingsError, StoreError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)

@@ -106,6 +106,49 @@ def _options(n_nodes: int) -> dict[str, Any]:
     }
 
 
+def _add_node(net: Network, nid: str, data: dict[str, Any], schema: Schema, is_hl: bool,
+              node_url: Callable[[str], str] | None) -> None:
+    label = data["label"]
+    spec = schema.nodes.get(label)
+    color = spec.color if spec else "#999999"
+    shape = spec.shape if spec else "dot"
+    name = data.get("name") or data.get("title") or nid
+    caption = name if len(name) <= 32 else name[:30] + "…"
+    net.add_node(
+        nid, label=("★ " if is_hl else "") + caption, title=_node_tooltip(nid, data), shape=shape,
+        color={"background": color, "border": HIGHLIGHT if is_hl else color,
+               "highlight": {"background": color, "border": "#000000"}},
+        borderWidth=5 if is_hl else 1, size=22 if is_hl else 14,
+        font={"color": "#ffffff" if label == "Decision" else "#111111"},
+        nodeLabel=label, highlighted=is_hl, url=node_url(nid) if node_url else None,
+    )
+
+
+def _add_edge(net: Network, start: str, end: str, data: dict[str, Any], schema: Schema, is_hl: bool) -> None:
+    rtype = data["type"]
+    dates = _dates(data)
+    net.add_edge(
+        start, end, label=rtype + (f"\n{dates}" if dates else ""),
+        title=_edge_tooltip(start, end, data, schema), relType=rtype, highlighted=is_hl,
+        color={"color": HIGHLIGHT if is_hl else PLAIN_EDGE}, width=4 if is_hl else 1,
+        dashes=False if is_hl else [4, 3],
+    )
+
+
+def _kept_nodes(graph: OrgGraph, hl_nodes: set[str], center: str | None, max_nodes: int) -> tuple[list[str], int]:
+    """The node ids to draw, sorted, and how many were left out: over ``max_nodes``, highlighted nodes
+    and the centre first, then the best connected."""
+    g = graph.g
+    ids = list(g.nodes)
+    left_out = 0
+    if len(ids) > max_nodes:
+        ids.sort(key=lambda n: (n not in hl_nodes, n != center, -g.degree(n), n))
+        left_out = len(ids) - max_nodes
+        ids = ids[:max_nodes]
+    ids.sort()
+    return ids, left_out
+
+
 def build_view(graph: OrgGraph, *, element_id: str = "graph", highlight_nodes: Iterable[str] = (),
                highlight_edges: Iterable[tuple[str, str, str]] = (), center: str | None = None,
                node_url: Callable[[str], str] | None = None, max_nodes: int = DEFAULT_MAX_NODES,
@@ -118,55 +161,27 @@ def build_view(graph: OrgGraph, *, element_id: str = "graph", highlight_nodes: I
     hl_nodes = set(highlight_nodes)
     hl_edges = set(highlight_edges)
     g = graph.g
-    ids = list(g.nodes)
-    if len(ids) > max_nodes:
-        ids.sort(key=lambda n: (n not in hl_nodes, n != center, -g.degree(n), n))
-        trimmed += len(ids) - max_nodes
-        ids = ids[:max_nodes]
-    ids.sort()
+    ids, left_out = _kept_nodes(graph, hl_nodes, center, max_nodes)
+    trimmed += left_out
     keep = set(ids)
 
     net = Network(directed=True, cdn_resources="local")
     counts: dict[str, int] = {}
     for nid in ids:
-        data = g.nodes[nid]
-        label = data["label"]
+        label = g.nodes[nid]["label"]
         counts[label] = counts.get(label, 0) + 1
-        spec = schema.nodes.get(label)
-        color = spec.color if spec else "#999999"
-        shape = spec.shape if spec else "dot"
-        name = data.get("name") or data.get("title") or nid
-        caption = name if len(name) <= 32 else name[:30] + "…"
-        is_hl = nid in hl_nodes
-        net.add_node(
-            nid, label=("★ " if is_hl else "") + caption, title=_node_tooltip(nid, data), shape=shape,
-            color={"background": color, "border": HIGHLIGHT if is_hl else color,
-                   "highlight": {"background": color, "border": "#000000"}},
-            borderWidth=5 if is_hl else 1, size=22 if is_hl else 14,
-            font={"color": "#ffffff" if label == "Decision" else "#111111"},
-            nodeLabel=label, highlighted=is_hl, url=node_url(nid) if node_url else None,
-        )
+        _add_node(net, nid, g.nodes[nid], schema, nid in hl_nodes, node_url)
     for start, end, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"],
                                                                       e[2].get("valid_from") or "")):
-        if start not in keep or end not in keep:
-            continue
-        rtype = data["type"]
-        is_hl = (start, rtype, end) in hl_edges
-        dates = _dates(data)
-        net.add_edge(
-            start, end, label=rtype + (f"\n{dates}" if dates else ""),
-            title=_edge_tooltip(start, end, data, schema), relType=rtype, highlighted=is_hl,
-            color={"color": HIGHLIGHT if is_hl else PLAIN_EDGE}, width=4 if is_hl else 1,
-            dashes=False if is_hl else [4, 3],
-        )
-    nodes, edges = net.nodes, net.edges
+        if start in keep and end in keep:
+            _add_edge(net, start, end, data, schema, (start, data["type"], end) in hl_edges)
     legend = [LegendEntry(lbl, schema.nodes[lbl].color, schema.nodes[lbl].shape, schema.nodes[lbl].description, n)
               for lbl, n in sorted(counts.items()) if lbl in schema.nodes]
     note = None
     if trimmed:
         note = (f"This view shows {len(ids)} nodes; {trimmed} more were left out to keep it readable. "
                 "Narrow it (fewer hops, an as-of date) to see them.")
-    return GraphView(element_id, nodes, edges, _options(len(ids)), legend, note, sorted(hl_nodes & keep))
+    return GraphView(element_id, net.nodes, net.edges, _options(len(ids)), legend, note, sorted(hl_nodes & keep))
 
 
 def render_fragment(view: GraphView, static_url: str = "/static") -> Markup:

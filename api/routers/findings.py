@@ -12,35 +12,25 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.auth import require
-from api.deps import (
-    AsOf,
-    GraphDep,
-    Limit,
-    MemoDep,
-    Offset,
-    SettingsDep,
-    engine,
-    json_bytes,
-    parse_date,
-    require_node,
-    today,
-)
+from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
-from orggraph.graph import OrgGraph
-from orggraph.query import node_detail, to_plain
+from api.service import (
+    audit_on,
+    check_conflict_filters,
+    composition_on,
+    decision_out,
+    find_conflicts,
+    paths_out,
+)
+from orggraph.findings import AUDIT_COLUMNS, CONFLICT_COLUMNS, path_start_problem, rows_to_csv
 from orggraph.schema import SCHEMA
-from orggraph_cli.output import rows_to_csv
+from orggraph.temporal import today
 
 router = APIRouter(prefix="/api", tags=["findings"], responses=problem_doc(400, 401, 403, 404, 422, 503))
 reader = [Depends(require("reader"))]
 auditor = [Depends(require("auditor"))]
 
-CONFLICT_CSV_COLUMNS = ["person_id", "person_name", "decision_id", "decision_title", "committee_id", "date",
-                        "parties", "interest_types", "direct", "declaration", "declaration_ids", "participation",
-                        "breach", "severity", "score", "explanation", "paths"]
-AUDIT_CSV_COLUMNS = ["person_id", "person_name", "org_id", "org_name", "commissioner_id", "as_of", "committees",
-                     "declaration", "declaration_ids", "interest_types", "explanation", "paths"]
 CSV_DOC: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {"schema": {"type": "string"}}},
           "description": "JSON page, or every matching row as CSV (format=csv or Accept: text/csv)"}}
@@ -62,21 +52,6 @@ def csv_response(rows: list[Any], columns: list[str], filename: str) -> Response
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _check(graph: OrgGraph, node_id: str | None, labels: frozenset[str] | tuple[str, ...], what: str) -> None:
-    if node_id is not None:
-        require_node(graph, node_id, labels, what)
-
-
-def find_conflicts(graph: OrgGraph, memo: Any, *, decision: str | None = None, person: str | None = None,
-                   committee: str | None = None, commissioner: str | None = None, date_from: str | None = None,
-                   date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
-    eng = engine()
-    key = ("conflicts", decision, person, committee, commissioner, date_from, date_to, max_hops)
-    return memo.get(graph, key, lambda: eng.conflicts(  # type: ignore[no-any-return]
-        graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
-        date_from=date_from, date_to=date_to, max_hops=max_hops))
-
-
 @router.get("/conflicts", response_model=Page[Conflict], responses=CSV_DOC, dependencies=reader,
             summary="Conflicts of interest, filtered")
 def list_conflicts(
@@ -92,10 +67,7 @@ def list_conflicts(
     max_hops: MaxHops = 4, limit: Limit = 100, offset: Offset = 0, format: Format = None,
 ) -> Any:
     """In the engine's order (stable). CSV gives every matching row, ignoring limit and offset."""
-    _check(graph, decision, ("Decision",), "decision")
-    _check(graph, person, ("Person",), "person")
-    _check(graph, committee, ("Committee",), "committee")
-    _check(graph, commissioner, SCHEMA.commissioner_labels, "commissioner")
+    check_conflict_filters(graph, decision=decision, person=person, committee=committee, commissioner=commissioner)
     found = find_conflicts(graph, memo, decision=decision, person=person, committee=committee,
                            commissioner=commissioner, date_from=parse_date(date_from, "date_from"),
                            date_to=parse_date(date_to, "date_to"), max_hops=max_hops)
@@ -106,30 +78,8 @@ def list_conflicts(
     if breach is not None:
         rows = [c for c in rows if c["breach"] == breach]
     if wants_csv(request, format):
-        return csv_response(rows, CONFLICT_CSV_COLUMNS, "conflicts.csv")
+        return csv_response(rows, CONFLICT_COLUMNS, "conflicts.csv")
     return json_bytes({"total": len(rows), "offset": offset, "limit": limit, "items": rows[offset:offset + limit]})
-
-
-def decision_out(graph: OrgGraph, memo: Any, decision_id: str, max_hops: int = 4) -> DecisionOut:
-    data = require_node(graph, decision_id, ("Decision",), "decision")
-    eng = engine()
-
-    def compute() -> DecisionOut:
-        committee_ids = [end for end, _, _ in graph.out_rels(decision_id, ["DECIDED_BY"])]
-        committee_id = committee_ids[0] if committee_ids else None
-        detail = node_detail(graph, decision_id)
-        return DecisionOut(
-            id=decision_id, title=data.get("title") or data.get("name"), date=data.get("date"),  # type: ignore[arg-type]
-            committee_id=committee_id,
-            committee_name=graph.g.nodes[committee_id].get("name") if committee_id else None,
-            parties=list(eng.decision_parties(graph, decision_id)),
-            decision_makers=list(eng.decision_makers(graph, decision_id)),
-            conflicts=find_conflicts(graph, memo, decision=decision_id, max_hops=max_hops),
-            quorum=eng.quorum(graph, decision_id),
-            evidence=detail.relationships if detail else [],
-        )
-
-    return memo.get(graph, ("decision", decision_id, max_hops), compute)  # type: ignore[no-any-return]
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, dependencies=reader,
@@ -146,9 +96,7 @@ def get_composition(committee_id: Id, graph: GraphDep, memo: MemoDep, as_of: AsO
     """``as_of`` defaults to today."""
     require_node(graph, committee_id, ("Committee",), "committee")
     on = parse_date(as_of, "as_of") or today()
-    eng = engine()
-    return memo.get(graph, ("composition", committee_id, on),  # type: ignore[no-any-return]
-                    lambda: eng.composition(graph, committee_id, on))
+    return composition_on(graph, memo, committee_id, on)
 
 
 @router.get("/commissioners/{commissioner_id}/audit", response_model=Page[AuditFinding], responses=CSV_DOC,
@@ -160,13 +108,11 @@ def get_audit(request: Request, commissioner_id: Id, graph: GraphDep, memo: Memo
     (default today), with its declaration status; ``declaration=undeclared`` is what the register misses."""
     require_node(graph, commissioner_id, SCHEMA.commissioner_labels, "commissioner")
     on = parse_date(as_of, "as_of") or today()
-    eng = engine()
-    found = memo.get(graph, ("audit", commissioner_id, on, max_hops),
-                     lambda: eng.register_audit(graph, commissioner_id, on, max_hops=max_hops))
+    found = audit_on(graph, memo, commissioner_id, on, max_hops)
     if declaration is not None:
         found = [f for f in found if f.declaration == declaration]
     if wants_csv(request, format):
-        return csv_response(found, AUDIT_CSV_COLUMNS, f"audit-{commissioner_id}-{on}.csv")
+        return csv_response(found, AUDIT_COLUMNS, f"audit-{commissioner_id}-{on}.csv")
     return Page[AuditFinding](total=len(found), offset=offset, limit=limit, items=found[offset:offset + limit])
 
 
@@ -182,20 +128,7 @@ def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
     require_node(graph, from_id)
     require_node(graph, to_id)
     on = parse_date(as_of, "as_of") or today()
-    eng = engine()
-
-    def compute() -> PathsOut:
-        interest = []
-        if graph.label(from_id) == "Person":
-            interest = list(eng.interest_paths(graph, from_id, to_id, as_of=on, max_hops=max_hops))
-        anyp = None
-        if any:
-            raw = eng.any_paths(graph, from_id, to_id, as_of=on, max_hops=max_hops)
-            anyp = [[to_plain(h) for h in (p.hops if hasattr(p, "hops") else p)] for p in raw]
-        return PathsOut(from_id=from_id, to_id=to_id, as_of=on, max_hops=max_hops, interest_paths=interest,
-                        any_paths=anyp)
-
-    if not any and graph.label(from_id) != "Person":
-        raise ApiError(400, f"from={from_id!r} is a {graph.label(from_id)}; interest paths start at a Person "
-                            "(use any=true to explore other paths)")
-    return memo.get(graph, ("paths", from_id, to_id, on, max_hops, any), compute)  # type: ignore[no-any-return]
+    problem = path_start_problem(graph, from_id)
+    if not any and problem is not None:
+        raise ApiError(400, f"from={from_id!r} {problem} (use any=true to explore other paths)")
+    return paths_out(graph, memo, from_id, to_id, on, max_hops, any)

@@ -12,26 +12,14 @@ from api.auth import require
 from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, parse_date, require_node
 from api.problems import problem_doc
 from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats
+from api.service import node_out
 from api.subgraph import edges_json, ego_network
-from orggraph.graph import OrgGraph
-from orggraph.query import node_detail, search_graph
-from orggraph.temporal import is_live
+from orggraph.query import search_graph
 
 router = APIRouter(prefix="/api", tags=["explore"], dependencies=[Depends(require("reader"))],
                    responses=problem_doc(400, 401, 403, 404, 422, 503))
 
 NodeId = Annotated[str, Path(min_length=1, max_length=200, description="Node id (ODS code, person id, ...)")]
-
-
-def node_out(graph: OrgGraph, node_id: str, as_of: str | None) -> NodeOut:
-    require_node(graph, node_id)
-    detail = node_detail(graph, node_id)
-    assert detail is not None
-    rels = [r for r in detail.relationships if as_of is None or is_live(r.properties, as_of)]
-    sources = {str(detail.properties["source"])} if detail.properties.get("source") else set()
-    sources |= {str(r.properties["source"]) for r in rels if r.properties.get("source")}
-    return NodeOut(id=detail.id, label=detail.label, name=detail.name, properties=detail.properties,
-                   relationships=rels, sources=sorted(sources), as_of=as_of)
 
 
 @router.get("/nodes/{node_id}", response_model=NodeOut, summary="One node with its relationships and sources")

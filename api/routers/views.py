@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import COOKIE, Principal, identify, require
-from api.deps import GraphDep, MemoDep, SettingsDep, engine, parse_date, require_node, today
+from api.deps import GraphDep, MemoDep, SettingsDep, parse_date, require_node
 from api.problems import ApiError
-from api.routers.findings import decision_out, find_conflicts
-from api.routers.nodes import node_out
-from api.subgraph import ego_network, induced
+from api.service import (
+    check_conflict_filters,
+    committee_overview,
+    composition_on,
+    decision_out,
+    find_conflicts,
+    node_out,
+)
+from api.subgraph import decision_cut, ego_network
 from api.templating import page_url, templates
 from orggraph.graph import OrgGraph
 from orggraph.query import search_graph
-from orggraph.schema import SCHEMA
-from orggraph.temporal import is_live
+from orggraph.temporal import today
 from viz import build_view, render_fragment
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(require("reader"))]
 
 
-def _label_url(graph: OrgGraph):  # type: ignore[no-untyped-def]
+def _label_url(graph: OrgGraph) -> Callable[[str], str]:
     def url(node_id: str) -> str:
         return page_url(node_id, graph.label(node_id))
 
@@ -58,36 +64,15 @@ def node_page(request: Request, node_id: str, graph: GraphDep, settings: Setting
                   as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee"))
 
 
-def decision_cut(graph: OrgGraph, decision: Any) -> tuple[OrgGraph, set[str], set[tuple[str, str, str]]]:
-    """The decision, its committee, parties, decision-makers and every node on a conflicted member's paths."""
-    ids: list[str] = [decision.id]
-    if decision.committee_id:
-        ids.append(decision.committee_id)
-    ids += decision.parties + decision.decision_makers
-    hl_nodes: set[str] = set(decision.parties)
-    hl_edges: set[tuple[str, str, str]] = set()
-    for conflict in decision.conflicts:
-        for path in conflict.paths:
-            ids += path.node_ids
-            hl_nodes |= set(path.node_ids)
-            hl_edges |= {(h.from_id, h.type, h.to_id) for h in path.hops}
-    for end, rtype, _ in graph.out_rels(decision.id, ["AWARDED_TO", "AFFECTS"]):
-        hl_edges.add((decision.id, rtype, end))
-    sub = induced(graph, [i for i in ids if i in graph], as_of=None)
-    # Only relationships live on the decision's date, and those that matter for reading it.
-    drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True)
-            if decision.date and not is_live(d, decision.date)]
-    sub.g.remove_edges_from(drop)
-    return sub, hl_nodes, hl_edges
-
-
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)
 def decision_page(request: Request, decision_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
                   _: Reader) -> HTMLResponse:
     decision = decision_out(graph, memo, decision_id)
-    sub, hl_nodes, hl_edges = decision_cut(graph, decision)
-    view = build_view(sub, element_id="decision-graph", highlight_nodes=hl_nodes, highlight_edges=hl_edges,
-                      center=decision_id, node_url=_label_url(graph), max_nodes=settings.view_max_nodes)
+    cut = decision_cut(graph, decision)
+    sub = cut.graph
+    view = build_view(sub, element_id="decision-graph", highlight_nodes=cut.highlight_nodes,
+                      highlight_edges=cut.highlight_edges, center=decision_id, node_url=_label_url(graph),
+                      max_nodes=settings.view_max_nodes)
     names = {nid: graph.g.nodes[nid].get("name") or nid for nid in sub.g.nodes}
     labels = {nid: graph.g.nodes[nid]["label"] for nid in sub.g.nodes}
     return render(request, "decision.html", title=f"Decision: {decision.title or decision.id}", d=decision,
@@ -99,21 +84,14 @@ def committee_page(request: Request, committee_id: str, graph: GraphDep, memo: M
                    _: Reader, as_of: str | None = None) -> HTMLResponse:
     data = require_node(graph, committee_id, ("Committee",), "committee")
     on = parse_date(as_of, "as_of") or today()
-    eng = engine()
-    comp = memo.get(graph, ("composition", committee_id, on), lambda: eng.composition(graph, committee_id, on))
-    seats = sorted(
-        ({"person_id": p, "person_name": graph.g.nodes[p].get("name"), **props}
-         for p, _, props in graph.in_rels(committee_id, ["SITS_ON"])),
-        key=lambda s: (s.get("valid_from") or "", s["person_id"]))
-    decisions = sorted(((d, graph.g.nodes[d].get("date") or "", graph.g.nodes[d].get("title") or graph.g.nodes[d].get("name"))
-                        for d, _, _ in graph.in_rels(committee_id, ["DECIDED_BY"])), key=lambda t: (t[1], t[0]))
-    owners = [(k, graph.g.nodes[k].get("name")) for k, _, _ in graph.out_rels(committee_id, ["COMMITTEE_OF"])]
+    comp = composition_on(graph, memo, committee_id, on)
+    overview = committee_overview(graph, committee_id)
     cut = ego_network(graph, committee_id, 1, on, settings.view_max_nodes)
     view = build_view(cut.graph, element_id="committee-graph", highlight_nodes={committee_id}, center=committee_id,
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "committee.html", title=f"Committee: {data.get('name') or committee_id}",
-                  committee_id=committee_id, committee=data, comp=comp, seats=seats, decisions=decisions,
-                  owners=owners, as_of=on, graph_html=render_fragment(view))
+                  committee_id=committee_id, committee=data, comp=comp, seats=overview.seats,
+                  decisions=overview.decisions, owners=overview.owners, as_of=on, graph_html=render_fragment(view))
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
@@ -127,10 +105,7 @@ def conflicts_page(
 ) -> HTMLResponse:
     filters = {"decision": decision or None, "person": person or None, "committee": committee or None,
                "commissioner": commissioner or None}
-    for key, label_set in (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
-                           ("commissioner", tuple(SCHEMA.commissioner_labels))):
-        if filters[key]:
-            require_node(graph, filters[key], label_set, key)  # type: ignore[arg-type]
+    check_conflict_filters(graph, **filters)
     found = find_conflicts(graph, memo, decision=filters["decision"], person=filters["person"],
                            committee=filters["committee"], commissioner=filters["commissioner"],
                            date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"))

@@ -1,0 +1,102 @@
+"""What the routers share: the findings service, memoised per graph snapshot, and a node's page.
+
+The answers come from the core (:mod:`orggraph.engine`, :mod:`orggraph.findings`); this module only
+checks the ids a request names (404s a person can act on) and keeps each answer for as long as the
+snapshot it was computed on is current. Routers import this module, never each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from api.deps import require_node
+from api.graph_cache import GraphMemo
+from api.schemas import NodeOut
+from orggraph.engine import AuditFinding, CompositionResult, Conflict, composition, conflicts, register_audit
+from orggraph.findings import DecisionOut, PathsOut, decision_report, paths_report
+from orggraph.graph import OrgGraph
+from orggraph.query import node_detail
+from orggraph.schema import SCHEMA
+from orggraph.temporal import is_live
+
+
+def check_conflict_filters(graph: OrgGraph, *, decision: str | None = None, person: str | None = None,
+                           committee: str | None = None, commissioner: str | None = None) -> None:
+    """A 404 for a filter naming a node that is not there or is the wrong kind of node."""
+    for what, node_id, labels in (("decision", decision, ("Decision",)), ("person", person, ("Person",)),
+                                  ("committee", committee, ("Committee",)),
+                                  ("commissioner", commissioner, SCHEMA.commissioner_labels)):
+        if node_id is not None:
+            require_node(graph, node_id, labels, what)
+
+
+def find_conflicts(graph: OrgGraph, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,
+                   committee: str | None = None, commissioner: str | None = None, date_from: str | None = None,
+                   date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
+    key = ("conflicts", decision, person, committee, commissioner, date_from, date_to, max_hops)
+    return memo.get(graph, key, lambda: conflicts(
+        graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
+        date_from=date_from, date_to=date_to, max_hops=max_hops))
+
+
+def decision_out(graph: OrgGraph, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:
+    require_node(graph, decision_id, ("Decision",), "decision")
+    return memo.get(graph, ("decision", decision_id, max_hops), lambda: decision_report(
+        graph, decision_id, max_hops, find_conflicts(graph, memo, decision=decision_id, max_hops=max_hops)))
+
+
+def composition_on(graph: OrgGraph, memo: GraphMemo, committee_id: str, on: str) -> CompositionResult:
+    return memo.get(graph, ("composition", committee_id, on), lambda: composition(graph, committee_id, on))
+
+
+def audit_on(graph: OrgGraph, memo: GraphMemo, commissioner_id: str, on: str, max_hops: int) -> list[AuditFinding]:
+    return memo.get(graph, ("audit", commissioner_id, on, max_hops),
+                    lambda: register_audit(graph, commissioner_id, on, max_hops=max_hops))
+
+
+def paths_out(graph: OrgGraph, memo: GraphMemo, from_id: str, to_id: str, on: str, max_hops: int,
+              include_any: bool) -> PathsOut:
+    return memo.get(graph, ("paths", from_id, to_id, on, max_hops, include_any),
+                    lambda: paths_report(graph, from_id, to_id, on, max_hops, include_any).model())
+
+
+def node_out(graph: OrgGraph, node_id: str, as_of: str | None) -> NodeOut:
+    require_node(graph, node_id)
+    detail = node_detail(graph, node_id)
+    assert detail is not None
+    rels = [r for r in detail.relationships if as_of is None or is_live(r.properties, as_of)]
+    sources = {str(detail.properties["source"])} if detail.properties.get("source") else set()
+    sources |= {str(r.properties["source"]) for r in rels if r.properties.get("source")}
+    return NodeOut(id=detail.id, label=detail.label, name=detail.name, properties=detail.properties,
+                   relationships=rels, sources=sorted(sources), as_of=as_of)
+
+
+class CommitteeDecision(NamedTuple):
+    id: str
+    date: str
+    title: str | None
+
+
+class CommitteeOwner(NamedTuple):
+    id: str
+    name: str | None
+
+
+class CommitteeOverview(NamedTuple):
+    """A committee's page beyond its composition: every seat ever held, its decisions, whose it is."""
+
+    seats: list[dict[str, Any]]
+    decisions: list[CommitteeDecision]
+    owners: list[CommitteeOwner]
+
+
+def committee_overview(graph: OrgGraph, committee_id: str) -> CommitteeOverview:
+    nodes = graph.g.nodes
+    seats = sorted(
+        ({"person_id": p, "person_name": nodes[p].get("name"), **props}
+         for p, _, props in graph.in_rels(committee_id, ["SITS_ON"])),
+        key=lambda s: (s.get("valid_from") or "", s["person_id"]))
+    decisions = sorted((CommitteeDecision(d, nodes[d].get("date") or "", nodes[d].get("title") or nodes[d].get("name"))
+                        for d, _, _ in graph.in_rels(committee_id, ["DECIDED_BY"])), key=lambda t: (t.date, t.id))
+    owners = [CommitteeOwner(k, nodes[k].get("name")) for k, _, _ in graph.out_rels(committee_id, ["COMMITTEE_OF"])]
+    return CommitteeOverview(seats, decisions, owners)
