@@ -98,7 +98,7 @@ def _name(graph: OrgGraph, nid: str | None) -> str:
     return str(data.get("name") or data.get("title") or nid)
 
 
-def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: float, files: int) -> Any | None:
+def _print_loaded(graph: OrgGraph) -> None:
     from rich.table import Table
 
     stats = graph.stats()
@@ -113,8 +113,10 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
         r = rels[i] if i < len(rels) else ("", "")
         table.add_row(n[0], str(n[1]), r[0], str(r[1]))
     out_console.print(table)
-    if findings is None:
-        return None
+
+
+def _print_findings(findings: Findings, seconds: float, files: int) -> list[str]:
+    """The headline figures; returns the committees failing PCCC composition, sorted."""
     people = {c.person_id for c in findings.conflicts}
     decisions = {c.decision_id for c in findings.conflicts}
     out_console.print(f"\n[bold]Findings[/bold] ({files} files loaded and scanned in {seconds:.1f} s)")
@@ -130,20 +132,17 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
     failing = sorted({c for c, _, _ in findings.composition_failures})
     out_console.print(f"  PCCC composition failures: {len(findings.composition_failures)} decision dates"
                       + (f" on {', '.join(failing)}" if failing else ""))
-    top = most_telling(graph, findings.conflicts)
-    store_opt = f"--store {store_uri} "
-    if top is not None:
-        out_console.print(f"\n[bold]The most telling decision[/bold]: {top.decision_id} "
-                          f"\"{_name(graph, top.decision_id)}\" ({top.date})")
-        out_console.print(f"  {top.explanation}", soft_wrap=False)
-        q = findings.quorum.get(top.decision_id)
-        if q is not None:
-            out_console.print(f"  Quorum: {q.explanation}")
+    return failing
+
+
+def _print_next(graph: OrgGraph, findings: Findings, top: Any | None, failing: list[str], store_uri: str) -> None:
+    """The commands a new user can paste next."""
     example_committee = failing[0] if failing else next(
         (cid for cid, d in sorted(graph.nodes("Committee")) if d.get("committee_type") == "pccc"), None)
     commissioner = next((e for e, _, _ in graph.out_rels(example_committee, ["COMMITTEE_OF"])), None) \
         if example_committee else None
     fail_day = next((d for c, d, _ in findings.composition_failures if c == example_committee), "2019-12-31")
+    store_opt = f"--store {store_uri} "
     out_console.print("\n[bold]Next[/bold]")
     lines = []
     if top is not None:
@@ -160,6 +159,24 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
               + (f"decision/{top.decision_id}" if top is not None else "")]
     for line in lines:
         out_console.print(f"  {line}", soft_wrap=True)
+
+
+def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: float, files: int) -> Any | None:
+    """Print what was loaded, the findings, the most telling decision and what to run next; return that
+    decision's conflict (or None)."""
+    _print_loaded(graph)
+    if findings is None:
+        return None
+    failing = _print_findings(findings, seconds, files)
+    top = most_telling(graph, findings.conflicts)
+    if top is not None:
+        out_console.print(f"\n[bold]The most telling decision[/bold]: {top.decision_id} "
+                          f"\"{_name(graph, top.decision_id)}\" ({top.date})")
+        out_console.print(f"  {top.explanation}", soft_wrap=False)
+        q = findings.quorum.get(top.decision_id)
+        if q is not None:
+            out_console.print(f"  Quorum: {q.explanation}")
+    _print_next(graph, findings, top, failing, store_uri)
     return top
 
 
