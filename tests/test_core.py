@@ -35,7 +35,7 @@ def test_schema_has_the_public_contract() -> None:
     assert SCHEMA.classify("COMMISSIONED_BY", "Practice", "CCG").rel_class == "structure"
     assert SCHEMA.classify("PARTNER_IN", "Practice", "Person") is None
     assert "Committee" not in SCHEMA.organisation_labels
-    assert SCHEMA.commissioner_labels == {"CCG", "ICB"}
+    assert SCHEMA.commissioner_labels == {"CCG", "ICB", "CommissioningHub"}
 
 
 def test_schema_rejects_unknown_labels_and_classes() -> None:
