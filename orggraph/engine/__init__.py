@@ -46,19 +46,9 @@ editing properties in place). Each person's interest paths are enumerated once, 
 with the window in which all their edges are live; the paths live on a day are a filter of those.
 """
 
-from orggraph.engine.core import (
-    DEFAULT_MAX_HOPS,
-    any_paths,
-    composition,
-    conflicts,
-    decision_makers,
-    decision_parties,
-    interest_paths,
-    quorum,
-    register_audit,
-    scan,
-    severity_of,
-)
+from orggraph.engine.audit import register_audit
+from orggraph.engine.decisions import composition, conflicts, decision_makers, decision_parties, quorum
+from orggraph.engine.facts import DEFAULT_MAX_HOPS
 from orggraph.engine.index import invalidate
 from orggraph.engine.models import (
     AuditFinding,
@@ -69,6 +59,9 @@ from orggraph.engine.models import (
     QuorumResult,
     ScanSummary,
 )
+from orggraph.engine.paths import any_paths, interest_paths
+from orggraph.engine.rules import severity_of
+from orggraph.engine.scan import scan
 from orggraph.errors import EngineError, UnknownNode
 
 __all__ = [
