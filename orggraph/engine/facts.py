@@ -8,7 +8,7 @@ Nothing here reads the graph (:mod:`orggraph.engine.rules` decides) or words any
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from orggraph.engine.index import DecisionInfo, Seat, StaticPath
 from orggraph.engine.models import DeclarationStatus, Participation, Severity
@@ -24,8 +24,7 @@ HIGH_FROM, MEDIUM_FROM = 7, 4
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 
 
-@dataclass(frozen=True, slots=True)
-class DeclarationVerdict:
+class DeclarationVerdict(NamedTuple):
     """How a person's register entries, live on a date, cover a set of interest paths.
 
     ``declared`` when every path touches an organisation that one of them concerns, ``undeclared``
@@ -74,8 +73,7 @@ class AuditRow:
     verdict: DeclarationVerdict
 
 
-@dataclass(frozen=True, slots=True)
-class Exclusion:
+class Exclusion(NamedTuple):
     """A voting member who does not count towards a quorum, and why."""
 
     person: str
@@ -83,7 +81,7 @@ class Exclusion:
     reason: Literal["absent", "conflict"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuorumCount:
     """The quorum rule applied to one decision (see :func:`orggraph.engine.rules.quorum_count`)."""
 
@@ -101,7 +99,7 @@ class QuorumCount:
                 and len(self.eligible_lay) >= self.required_lay)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CompositionCount:
     """A committee's live seats on a day, counted for the PCCC composition rules."""
 
@@ -120,7 +118,7 @@ class CompositionCount:
         return self.chair_is_lay and self.lay_exec_majority
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RemitReasons:
     """Why an organisation is in a commissioner's remit: commissioned by it on the day, and/or a party
     to decisions of its committees (ids, sorted)."""

@@ -24,7 +24,7 @@ from typing import Any
 from orggraph.engine.checks import check_hops, on_date, require
 from orggraph.engine.evidence import hop, interest_path
 from orggraph.engine.facts import DEFAULT_MAX_HOPS
-from orggraph.engine.index import EdgeRef, Index, StaticPath, index_for, path_order
+from orggraph.engine.index import EdgeRef, Index, Link, StaticPath, index_for, path_order
 from orggraph.engine.models import Hop, InterestPath
 from orggraph.errors import EngineError
 from orggraph.graph import OrgGraph
@@ -50,8 +50,8 @@ class _InterestWalk:
         if len(self.edges) >= self.max_hops:
             return
         for link in self.ix.person_out.get(who, ()):
-            self._step(link.end, link.ref, window.intersect(link.window),
-                       "indirect" if indirect else link.interest_type)
+            if link.end not in self.nodes:
+                self._step(link, window, "indirect" if indirect else link.interest_type)
 
     def orgs(self, itype: str, window: Window) -> None:
         """Record the path so far, then follow org-to-org interest edges forwards."""
@@ -60,13 +60,15 @@ class _InterestWalk:
         if len(edges) >= self.max_hops:
             return
         for link in self.ix.org_out.get(nodes[-1], ()):
-            self._step(link.end, link.ref, window.intersect(link.window), itype)
+            if link.end not in nodes:  # simple paths only
+                self._step(link, window, itype)
 
-    def _step(self, end: str, ref: EdgeRef, window: Window, itype: str) -> None:
-        if end in self.nodes or window.empty:
-            return  # not simple, or these edges are never live together: neither is any longer path
-        self.nodes.append(end)
-        self.edges.append(ref)
+    def _step(self, link: Link, window: Window, itype: str) -> None:
+        window = window.intersect(link.window)
+        if window.empty:
+            return  # these edges are never live together: neither is any longer path
+        self.nodes.append(link.end)
+        self.edges.append(link.ref)
         self.orgs(itype, window)
         self.nodes.pop()
         self.edges.pop()

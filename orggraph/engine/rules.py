@@ -168,22 +168,25 @@ def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Con
     committee = info.committee
     spec = graph.g.nodes[committee] if committee else {}
     recorded, present = attendance(ix, info)
-    voting: dict[str, list[Seat]] = {}
+    member_type: dict[str, str | None] = {}  # each voting member's type, from their first voting seat
+    lay: set[str] = set()
     for c in info.committees:
         for s in live_seats(ix, c, info.date):
             if s.props.get("voting"):
-                voting.setdefault(s.person, []).append(s)
-    eligible, eligible_lay, excluded = [], [], []
-    for person in sorted(voting):
-        mtype = voting[person][0].props.get("member_type")
+                mtype = s.props.get("member_type")
+                member_type.setdefault(s.person, mtype)
+                if mtype == "lay":
+                    lay.add(s.person)
+    eligible: list[str] = []
+    excluded: list[Exclusion] = []
+    for person in sorted(member_type):
         if recorded and person not in present:
-            excluded.append(Exclusion(person, mtype, "absent"))
+            excluded.append(Exclusion(person, member_type[person], "absent"))
         elif person in conflicted:
-            excluded.append(Exclusion(person, mtype, "conflict"))
+            excluded.append(Exclusion(person, member_type[person], "conflict"))
         else:
             eligible.append(person)
-            if any(s.props.get("member_type") == "lay" for s in voting[person]):
-                eligible_lay.append(person)
+    eligible_lay = [p for p in eligible if p in lay]
     return QuorumCount(committee, int(spec.get("quorum") or 0), int(spec.get("quorum_lay") or 0), recorded,
                        eligible, eligible_lay, excluded)
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from orggraph.engine.audit import audit_rows
 from orggraph.engine.checks import check_hops, on_date
 from orggraph.engine.facts import DEFAULT_MAX_HOPS, PARTICIPATION_POINTS, SEVERITIES, Found
-from orggraph.engine.index import DecisionInfo, Index, index_for
+from orggraph.engine.index import DecisionInfo, Index, collector_paused, index_for
 from orggraph.engine.models import CompositionFailure, ScanSummary
 from orggraph.engine.rules import composition_count, decision_conflicts, live_seats, quorum_count
 from orggraph.graph import OrgGraph
@@ -80,6 +80,11 @@ def scan(graph: OrgGraph, max_hops: int = DEFAULT_MAX_HOPS, audit_as_of: Any = N
     every commissioner as of ``audit_as_of`` (default: the date of the latest decision, else today)."""
     ix = index_for(graph)
     check_hops(max_hops)
+    with collector_paused():
+        return _scan(graph, ix, max_hops, audit_as_of)
+
+
+def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSummary:
     tally = _Tally()
     infos = sorted(ix.decisions.values(), key=lambda i: (i.date, i.id))
     for info in infos:
