@@ -38,6 +38,13 @@ financial + partial + present = 7),
 (e.g. a declared financial interest two links away, where the member withdrew = 3; 4 if held in the
 party itself).
 
+Layout
+------
+``index`` the typed, cached index of a graph; ``paths`` interest paths and shortest paths of any kind;
+``rules`` the contract's rules (one declaration verdict, one quorum rule, composition, severity);
+``facts`` the finding records they return; ``explain`` every sentence, per kind of finding;
+``decisions``, ``audit`` and ``scan`` the public questions; ``models`` the public result models.
+
 Performance
 -----------
 The first call on a graph builds a typed index of it (:mod:`orggraph.engine.index`), cached against
