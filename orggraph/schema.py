@@ -6,6 +6,7 @@ constraints, the README table, the browser legend) asks this module rather than 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -68,6 +69,25 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class CaptionProperty:
+    """A property that an explanation words after a hop's dates (``caption_properties`` in the YAML).
+
+    With ``when_true`` / ``when_false`` the property is a flag, worded by its truth (a missing flag is
+    false); without them its value is written when it is present and not empty.
+    """
+
+    property: str
+    when_true: str | None = None
+    when_false: str | None = None
+
+    def words(self, props: Mapping[str, Any]) -> str | None:
+        value = props.get(self.property)
+        if self.when_true is not None or self.when_false is not None:
+            return self.when_true if value else self.when_false
+        return str(value) if value else None
+
+
+@dataclass(frozen=True)
 class RelType:
     name: str
     caption: str
@@ -75,6 +95,7 @@ class RelType:
     properties: dict[str, PropertySpec]
     variants: tuple[Variant, ...]
     symmetric: bool = False
+    caption_properties: tuple[CaptionProperty, ...] = ()
 
     def variant_for(self, from_label: str, to_label: str) -> Variant | None:
         for v in self.variants:
@@ -161,29 +182,7 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
                 raise ValueError(f"schema: {where}: unknown label {label!r}")
         return frozenset(out)
 
-    rels: dict[str, RelType] = {}
-    for name, spec in raw["relationships"].items():
-        variants = []
-        for v in spec["variants"]:
-            if v["class"] not in classes:
-                raise ValueError(f"schema: {name}: unknown class {v['class']!r}")
-            variants.append(
-                Variant(
-                    from_labels=expand(v["from"], name),
-                    to_labels=expand(v["to"], name),
-                    rel_class=v["class"],
-                    interest_type=v.get("interest_type"),
-                    interest_type_when=v.get("interest_type_when"),
-                )
-            )
-        rels[name] = RelType(
-            name=name,
-            caption=spec.get("caption", name.lower().replace("_", " ")),
-            description=spec.get("description", ""),
-            properties=_props(spec.get("properties"), name),
-            variants=tuple(variants),
-            symmetric=bool(spec.get("symmetric")),
-        )
+    rels = {name: _rel_type(name, spec, classes, expand) for name, spec in raw["relationships"].items()}
     return Schema(
         version=int(raw.get("version", 1)),
         classes=classes,
@@ -191,6 +190,37 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
         nodes=nodes,
         relationships=rels,
         raw=raw,
+    )
+
+
+def _rel_type(name: str, spec: dict[str, Any], classes: dict[str, Any],
+              expand: Callable[[list[str], str], frozenset[str]]) -> RelType:
+    variants = []
+    for v in spec["variants"]:
+        if v["class"] not in classes:
+            raise ValueError(f"schema: {name}: unknown class {v['class']!r}")
+        variants.append(
+            Variant(
+                from_labels=expand(v["from"], name),
+                to_labels=expand(v["to"], name),
+                rel_class=v["class"],
+                interest_type=v.get("interest_type"),
+                interest_type_when=v.get("interest_type_when"),
+            )
+        )
+    properties = _props(spec.get("properties"), name)
+    captioned = tuple(CaptionProperty(**c) for c in spec.get("caption_properties") or ())
+    for c in captioned:
+        if c.property not in properties:
+            raise ValueError(f"schema: {name}: caption property {c.property!r} is not one of its properties")
+    return RelType(
+        name=name,
+        caption=spec.get("caption", name.lower().replace("_", " ")),
+        description=spec.get("description", ""),
+        properties=properties,
+        variants=tuple(variants),
+        symmetric=bool(spec.get("symmetric")),
+        caption_properties=captioned,
     )
 
 

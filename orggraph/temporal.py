@@ -27,6 +27,11 @@ class Window(NamedTuple):
         return self.lo <= on <= self.hi
 
     def intersect(self, other: Window) -> Window:
+        # One of the two when it lies within the other (the common case on a path): no new tuple.
+        if other.lo <= self.lo and self.hi <= other.hi:
+            return self
+        if self.lo <= other.lo and other.hi <= self.hi:
+            return other
         return Window(max(self.lo, other.lo), min(self.hi, other.hi))
 
     @property

@@ -38,6 +38,13 @@ financial + partial + present = 7),
 (e.g. a declared financial interest two links away, where the member withdrew = 3; 4 if held in the
 party itself).
 
+Layout
+------
+``index`` the typed, cached index of a graph; ``paths`` interest paths and shortest paths of any kind;
+``rules`` the contract's rules (one declaration verdict, one quorum rule, composition, severity);
+``facts`` the finding records they return; ``explain`` every sentence, per kind of finding;
+``decisions``, ``audit`` and ``scan`` the public questions; ``models`` the public result models.
+
 Performance
 -----------
 The first call on a graph builds a typed index of it (:mod:`orggraph.engine.index`), cached against
@@ -46,19 +53,9 @@ editing properties in place). Each person's interest paths are enumerated once, 
 with the window in which all their edges are live; the paths live on a day are a filter of those.
 """
 
-from orggraph.engine.core import (
-    DEFAULT_MAX_HOPS,
-    any_paths,
-    composition,
-    conflicts,
-    decision_makers,
-    decision_parties,
-    interest_paths,
-    quorum,
-    register_audit,
-    scan,
-    severity_of,
-)
+from orggraph.engine.audit import register_audit
+from orggraph.engine.decisions import composition, conflicts, decision_makers, decision_parties, quorum
+from orggraph.engine.facts import DEFAULT_MAX_HOPS
 from orggraph.engine.index import invalidate
 from orggraph.engine.models import (
     AuditFinding,
@@ -69,6 +66,9 @@ from orggraph.engine.models import (
     QuorumResult,
     ScanSummary,
 )
+from orggraph.engine.paths import any_paths, interest_paths
+from orggraph.engine.rules import severity_of
+from orggraph.engine.scan import scan
 from orggraph.errors import EngineError, UnknownNode
 
 __all__ = [

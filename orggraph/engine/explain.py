@@ -1,0 +1,265 @@
+"""Every sentence the engine writes, in one place: a finding is data, its words are written per kind.
+
+As BloodHound gives each edge kind its own help with fixed sections, each kind of finding has a
+:class:`Words` class in the :data:`WORDS` registry, with the same four sections, always in this order:
+
+- **what**: what the finding is about (who, which committee or decision, which day);
+- **evidence**: each interest path hop by hop, with its dates, worded properties and source;
+- **rule**: the rule applied and its verdict (declaration, participation, quorum, composition);
+- **action**: what follows (severity).
+
+The explanation is the sections' sentences joined by single spaces. How a hop's properties are worded
+(", paid", ", spouse") is read from the schema (``caption_properties`` in ``schema.yaml``). These
+sentences are quoted in tests and in the README: change them with care.
+"""
+
+from __future__ import annotations
+
+from abc import ABC
+from typing import ClassVar, Literal, TypeVar
+
+from orggraph.engine.evidence import node_name
+from orggraph.engine.facts import (
+    AuditRow,
+    CompositionCount,
+    DeclarationVerdict,
+    Exclusion,
+    Found,
+    QuorumCount,
+    RemitReasons,
+)
+from orggraph.engine.index import DecisionInfo
+from orggraph.engine.models import DeclarationStatus, Hop, InterestPath
+from orggraph.graph import OrgGraph
+from orggraph.temporal import describe
+
+FindingKind = Literal["conflict", "audit", "quorum", "composition"]
+
+PARTICIPATION_TEXT = {
+    "voted": "voted on the decision, which is a breach of the conflicts of interest rules",
+    "withdrew": "withdrew from the decision, as minuted",
+    "present": "attended the meeting and neither voted nor withdrew",
+    "absent": "was not among those recorded as attending the meeting",
+    "unknown": "no attendance was recorded for the meeting, so participation is unknown",
+}
+
+# The one wording of a declaration verdict, per kind of finding and status. Fields: {ids} the matching
+# entries, {on} the date, {missing} the uncovered path numbers, {s} their plural, {these} the paths.
+DECLARATION_WORDS: dict[tuple[FindingKind, DeclarationStatus], str] = {
+    ("conflict", "declared"): "Declaration: declared; register entries {ids} live on {on} cover every path.",
+    ("conflict", "partial"): ("Declaration: partial; register entries {ids} live on {on} cover some paths, "
+                              "but not path{s} {missing}."),
+    ("conflict", "undeclared"): ("Declaration: undeclared; no register entry live on {on} concerns any "
+                                 "organisation on {these}."),
+    ("audit", "declared"): "Declared: register entries {ids} cover every path.",
+    ("audit", "partial"): "Partly declared: entries {ids} do not cover path(s) {missing}.",
+    ("audit", "undeclared"): ("Undeclared: the register has no entry live on that date about any organisation "
+                              "on these paths; it should."),
+}
+
+
+# ---- shared words ---------------------------------------------------------------------------------------
+def who(graph: OrgGraph, nid: str) -> str:
+    """A node as "Name (id)", or the id alone when it has no other name."""
+    name = node_name(graph, nid)
+    return f"{name} ({nid})" if name and name != nid else nid
+
+
+def hop_words(graph: OrgGraph, h: Hop) -> str:
+    """One hop: "caption (dates, worded properties; source X) Next node"."""
+    rel = graph.schema.relationships.get(h.type)
+    caption = rel.caption if rel is not None else h.type.lower()
+    extra = ""
+    for prop in rel.caption_properties if rel is not None else ():
+        words = prop.words(h.properties)
+        if words is not None:
+            extra += f", {words}"
+    src = f"; source {h.source}" if h.source else ""
+    walked_to = h.from_id if h.reversed else h.to_id
+    return f"{caption} ({describe(h.valid_from, h.valid_to)}{extra}{src}) {who(graph, walked_to)}"
+
+
+def path_words(graph: OrgGraph, path: InterestPath) -> str:
+    return " → ".join([who(graph, path.person_id), *(hop_words(graph, h) for h in path.hops)])
+
+
+def path_lines(graph: OrgGraph, paths: list[InterestPath]) -> list[str]:
+    """The numbered paths of a finding: "(1) financial: A → director of (...) B."."""
+    return [f"({i}) {p.interest_type.replace('_', ' ')}: {path_words(graph, p)}." for i, p in enumerate(paths, 1)]
+
+
+def declaration_words(kind: FindingKind, verdict: DeclarationVerdict, on: str) -> str:
+    """The declaration verdict in words (:data:`DECLARATION_WORDS`)."""
+    missing = ", ".join(str(i) for i in verdict.uncovered)
+    return DECLARATION_WORDS[(kind, verdict.status)].format(
+        ids=", ".join(verdict.ids), on=on, missing=missing, s="s" if "," in missing else "",
+        these="this path" if len(verdict.covered) == 1 else "these paths")
+
+
+def exclusion_reason(e: Exclusion, found: Found | None) -> str:
+    """Why a voting member does not count towards the quorum."""
+    if e.reason == "absent":
+        return "did not attend the meeting"
+    assert found is not None, "a member excluded for a conflict has one"
+    types = ", ".join(t.replace("_", " ") for t in found.types)
+    return f"conflict of interest ({types}; {found.verdict.status}) in {', '.join(found.parties)}"
+
+
+# ---- the registry -----------------------------------------------------------------------------------------
+class Words(ABC):
+    """The words for one finding, in the fixed sections of the module docstring."""
+
+    kind: ClassVar[FindingKind]
+
+    def what(self) -> list[str]:
+        return []
+
+    def evidence(self) -> list[str]:
+        return []
+
+    def rule(self) -> list[str]:
+        return []
+
+    def action(self) -> list[str]:
+        return []
+
+    def text(self) -> str:
+        return " ".join([*self.what(), *self.evidence(), *self.rule(), *self.action()])
+
+
+WORDS: dict[FindingKind, type[Words]] = {}
+W = TypeVar("W", bound=type[Words])
+
+
+def _register(cls: W) -> W:
+    WORDS[cls.kind] = cls
+    return cls
+
+
+@_register
+class ConflictWords(Words):
+    """A decision-maker's conflict in one decision."""
+
+    kind = "conflict"
+
+    def __init__(self, graph: OrgGraph, found: Found, paths: list[InterestPath], seated: bool) -> None:
+        self.graph, self.found, self.paths, self.seated = graph, found, paths, seated
+
+    def what(self) -> list[str]:
+        g, f, info = self.graph, self.found, self.found.info
+        committee = info.committee
+        where = f"{'sat on' if self.seated else 'had no seat on'} {who(g, committee)}" if committee else "took part"
+        title = node_name(g, info.id)
+        return [f"{who(g, f.person)} {where} when decision {info.id}"
+                + (f" \"{title}\"" if title and title != info.id else "") + f" was taken on {info.date}"
+                + (" and voted on it without a seat" if not self.seated and f.person in info.voters else "") + "."]
+
+    def evidence(self) -> list[str]:
+        n = len(self.paths)
+        parties = sorted({p.org_id for p in self.paths})
+        return [f"On that date {'there was' if n == 1 else 'there were'} {n} interest "
+                f"path{'s' if n != 1 else ''} to the {'party' if len(parties) == 1 else 'parties'} "
+                + ", ".join(who(self.graph, o) for o in parties) + ":", *path_lines(self.graph, self.paths)]
+
+    def rule(self) -> list[str]:
+        f = self.found
+        return [declaration_words("conflict", f.verdict, f.info.date),
+                f"Participation: {PARTICIPATION_TEXT[f.participation]}."]
+
+    def action(self) -> list[str]:
+        return [f"Severity: {self.found.severity} (score {self.found.score})."]
+
+
+@_register
+class AuditWords(Words):
+    """A committee member's interest in an organisation in a commissioner's remit."""
+
+    kind = "audit"
+
+    def __init__(self, graph: OrgGraph, row: AuditRow, commissioner: str, on: str, reasons: RemitReasons,
+                 paths: list[InterestPath]) -> None:
+        self.graph, self.row, self.commissioner, self.on = graph, row, commissioner, on
+        self.reasons, self.paths = reasons, paths
+
+    def what(self) -> list[str]:
+        g, row, n = self.graph, self.row, len(self.paths)
+        why = []
+        if self.reasons.commissioned:
+            why.append(f"commissioned by {who(g, self.commissioner)}")
+        decided = self.reasons.decisions
+        if decided:
+            why.append(f"a party to {len(decided)} decision{'s' if len(decided) != 1 else ''} of its committees "
+                       f"({', '.join(decided[:5])}{', ...' if len(decided) > 5 else ''})")
+        return [(f"On {self.on} {who(g, row.person)} sat on {', '.join(who(g, c) for c in row.committees)} "
+                f"and had {n} interest path{'s' if n != 1 else ''} to {who(g, row.org)}, "
+                f"which is in the remit of {who(g, self.commissioner)} ({'; '.join(why)}):")]
+
+    def evidence(self) -> list[str]:
+        return path_lines(self.graph, self.paths)
+
+    def rule(self) -> list[str]:
+        return [declaration_words("audit", self.row.verdict, self.on)]
+
+
+@_register
+class QuorumWords(Words):
+    """Whether a decision's committee was quorate once conflicted and absent members are taken out."""
+
+    kind = "quorum"
+
+    def __init__(self, graph: OrgGraph, info: DecisionInfo, count: QuorumCount) -> None:
+        self.graph, self.info, self.count = graph, info, count
+
+    def what(self) -> list[str]:
+        c = self.count
+        if c.committee is None:
+            return [f"Decision {self.info.id} has no DECIDED_BY committee recorded, so its quorum cannot be judged."]
+        return [(f"{who(self.graph, c.committee)} needs {c.required} eligible voting members including "
+                f"{c.required_lay} lay on {self.info.date}.")]
+
+    def evidence(self) -> list[str]:
+        c = self.count
+        if c.committee is None:
+            return []
+        n_conf = sum(1 for e in c.excluded if e.reason == "conflict")
+        basis = ("voting members who attended" if c.attendance_recorded
+                 else "all voting members (no attendance was recorded)")
+        return [(f"Counting {basis}, {len(c.excluded) - n_conf} absent and {n_conf} excluded for a conflict of "
+                f"interest leave {len(c.eligible)} eligible ({len(c.eligible_lay)} lay):")]
+
+    def rule(self) -> list[str]:
+        if self.count.committee is None:
+            return []
+        return ["quorate." if self.count.quorate else "inquorate; the decision should have been deferred or referred."]
+
+
+@_register
+class CompositionWords(Words):
+    """A committee's seats on a day against the PCCC composition rules."""
+
+    kind = "composition"
+
+    def __init__(self, graph: OrgGraph, committee: str, committee_type: str | None, on: str,
+                 count: CompositionCount) -> None:
+        self.graph, self.committee, self.committee_type, self.on, self.count = graph, committee, committee_type, on, count
+
+    def _chair(self) -> str:
+        g, chairs = self.graph, self.count.chairs
+        if not chairs:
+            return "has no chair"
+        if len(chairs) == 1:
+            return f"is chaired by {who(g, chairs[0].person)} ({chairs[0].props.get('member_type') or 'member type not recorded'})"
+        return "has " + str(len(chairs)) + " chairs (" + ", ".join(
+            f"{who(g, s.person)}, {s.props.get('member_type')}" for s in chairs) + ")"
+
+    def what(self) -> list[str]:
+        c = self.count
+        return [(f"On {self.on} {who(self.graph, self.committee)} {self._chair()} and has {len(c.seats)} live seats; "
+                f"voting lay and executive members {c.lay_exec}, voting GP and clinical members {c.gp_clinical}.")]
+
+    def rule(self) -> list[str]:
+        c, ctype = self.count, self.committee_type
+        return [(f"Lay chair: {'yes' if c.chair_is_lay else 'no'}; "
+                f"lay/executive majority: {'yes' if c.lay_exec_majority else 'no'}."),
+                ("Meets" if c.ok else "Fails") + " the PCCC composition rules"
+                + ("." if ctype == "pccc" else f" (which apply to PCCCs; this committee is a {ctype or 'committee'}).")]

@@ -1,0 +1,127 @@
+"""What the engine finds, as data: the finding records, the verdicts, and the points behind severity.
+
+Nothing here reads the graph (:mod:`orggraph.engine.rules` decides) or words anything
+(:mod:`orggraph.engine.explain` does). The public result models, dressed from these records, are in
+:mod:`orggraph.engine.models`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from orggraph.engine.index import DecisionInfo, Seat, StaticPath
+from orggraph.engine.models import DeclarationStatus, Participation, Severity
+
+DEFAULT_MAX_HOPS = 4
+INTEREST_ORDER = ("financial", "non_financial_professional", "non_financial_personal", "indirect")
+
+# Severity scoring (README "Severity"): the three things a guardian weighs, added up.
+TYPE_POINTS = {"financial": 3, "indirect": 2, "non_financial_professional": 2, "non_financial_personal": 1}
+DECLARATION_POINTS: dict[str, int] = {"undeclared": 3, "partial": 2, "declared": 0}
+PARTICIPATION_POINTS: dict[str, int] = {"voted": 3, "present": 2, "unknown": 1, "absent": 0, "withdrew": 0}
+HIGH_FROM, MEDIUM_FROM = 7, 4
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+
+
+class DeclarationVerdict(NamedTuple):
+    """How a person's register entries, live on a date, cover a set of interest paths.
+
+    ``declared`` when every path touches an organisation that one of them concerns, ``undeclared``
+    when none does, ``partial`` otherwise; ``ids`` are the entries that matched, ``covered`` says per
+    path (in the paths' order) whether it is covered.
+    """
+
+    status: DeclarationStatus
+    ids: list[str]
+    covered: list[bool]
+
+    @property
+    def uncovered(self) -> list[int]:
+        """The 1-based numbers of the paths no entry covers."""
+        return [i for i, c in enumerate(self.covered, 1) if not c]
+
+
+@dataclass(slots=True)
+class Found:
+    """A conflict before it is dressed as a :class:`~orggraph.engine.models.Conflict` (a scan only
+    needs these): a decision-maker's live interest paths to the parties of one decision, judged."""
+
+    person: str
+    info: DecisionInfo
+    paths: list[StaticPath]  # shortest first
+    verdict: DeclarationVerdict
+    participation: Participation
+    types: list[str]  # interest types present, in INTEREST_ORDER
+    score: int
+    severity: Severity
+
+    @property
+    def parties(self) -> list[str]:
+        """The parties of the decision this person has paths to."""
+        return sorted({p.target for p in self.paths})
+
+
+@dataclass(slots=True)
+class AuditRow:
+    """A committee member's live interest paths to one organisation in a commissioner's remit."""
+
+    person: str
+    org: str
+    committees: list[str]  # the commissioner's committees the person sat on
+    paths: list[StaticPath]
+    verdict: DeclarationVerdict
+
+
+class Exclusion(NamedTuple):
+    """A voting member who does not count towards a quorum, and why."""
+
+    person: str
+    member_type: str | None
+    reason: Literal["absent", "conflict"]
+
+
+@dataclass(slots=True)
+class QuorumCount:
+    """The quorum rule applied to one decision (see :func:`orggraph.engine.rules.quorum_count`)."""
+
+    committee: str | None
+    required: int
+    required_lay: int
+    attendance_recorded: bool
+    eligible: list[str]
+    eligible_lay: list[str]
+    excluded: list[Exclusion]  # by person id
+
+    @property
+    def quorate(self) -> bool:
+        return (self.committee is not None and len(self.eligible) >= self.required
+                and len(self.eligible_lay) >= self.required_lay)
+
+
+@dataclass(slots=True)
+class CompositionCount:
+    """A committee's live seats on a day, counted for the PCCC composition rules."""
+
+    seats: list[Seat]
+    chairs: list[Seat]  # by person, then start of the seat
+    chair_is_lay: bool
+    lay_exec: int  # voting lay and executive members
+    gp_clinical: int  # voting GP and clinical members
+
+    @property
+    def lay_exec_majority(self) -> bool:
+        return self.lay_exec > self.gp_clinical
+
+    @property
+    def ok(self) -> bool:
+        return self.chair_is_lay and self.lay_exec_majority
+
+
+@dataclass(slots=True)
+class RemitReasons:
+    """Why an organisation is in a commissioner's remit: commissioned by it on the day, and/or a party
+    to decisions of its committees (ids, sorted)."""
+
+    commissioned: bool
+    decisions: list[str]

@@ -1,0 +1,224 @@
+"""The rules of the contract (README "Semantics"), over the index: who decides, who is a party, how a
+person took part, what their declarations cover, when a committee is quorate and well composed, and how
+severe a conflict is. Each rule is written once here; the public functions and the scan both use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from typing import NamedTuple
+
+from orggraph.engine.checks import require
+from orggraph.engine.facts import (
+    DECLARATION_POINTS,
+    HIGH_FROM,
+    INTEREST_ORDER,
+    MEDIUM_FROM,
+    PARTICIPATION_POINTS,
+    TYPE_POINTS,
+    CompositionCount,
+    DeclarationVerdict,
+    Exclusion,
+    Found,
+    QuorumCount,
+    RemitReasons,
+)
+from orggraph.engine.index import DecisionInfo, Index, Seat, StaticPath, path_order
+from orggraph.engine.models import DeclarationStatus, Participation, Severity
+from orggraph.engine.paths import live_paths, static_paths
+from orggraph.graph import OrgGraph
+
+LAY_EXEC = ("lay", "executive")
+GP_CLINICAL = ("gp", "clinical")
+
+
+# ---- decisions: makers, parties, participation --------------------------------------------------------
+def decision_info(ix: Index, decision: str) -> DecisionInfo:
+    require(ix, decision, ("Decision",), "decision")
+    return ix.decisions[decision]
+
+
+def live_seats(ix: Index, committee: str, on: str) -> list[Seat]:
+    return [s for s in ix.seats.get(committee, ()) if s.window.live(on)]
+
+
+def makers(ix: Index, info: DecisionInfo) -> list[str]:
+    """Everyone with a seat live on the decision's date on its committees, plus everyone who voted."""
+    out = set(info.voters)
+    for c in info.committees:
+        out.update(s.person for s in live_seats(ix, c, info.date))
+    return sorted(out)
+
+
+def sat_on(ix: Index, info: DecisionInfo, person: str) -> bool:
+    """Whether ``person`` had a seat on one of the decision's committees on its date."""
+    return any(s.person == person for c in info.committees for s in live_seats(ix, c, info.date))
+
+
+class Attendance(NamedTuple):
+    recorded: bool  # anyone recorded as attending the decision's meetings
+    present: set[str]
+
+
+def attendance(ix: Index, info: DecisionInfo) -> Attendance:
+    present: set[str] = set()
+    for m in info.meetings:
+        present |= ix.attended.get(m, set())
+    return Attendance(bool(present), present)
+
+
+def participation(ix: Index, info: DecisionInfo, person: str) -> Participation:
+    if person in info.voters:
+        return "voted"
+    if person in info.withdrew:
+        return "withdrew"
+    recorded, present = attendance(ix, info)
+    if person in present:
+        return "present"
+    return "absent" if recorded else "unknown"
+
+
+# ---- declarations and severity --------------------------------------------------------------------------
+def declaration_verdict(ix: Index, person: str, paths: list[StaticPath], on: str) -> DeclarationVerdict:
+    """How ``person``'s register entries live on ``on`` cover ``paths`` (the one declaration rule)."""
+    covered_by: dict[str, list[str]] = {}
+    for decl in ix.declarations.get(person, ()):
+        if decl.window.live(on):
+            for tie in decl.concerns:
+                if tie.window.live(on):
+                    covered_by.setdefault(tie.node, []).append(decl.id)
+    matched: set[str] = set()
+    covered: list[bool] = []
+    for path in paths:
+        hits = False
+        for n in path.nodes:
+            ids = covered_by.get(n)
+            if ids:
+                matched.update(ids)
+                hits = True
+        covered.append(hits)
+    status: DeclarationStatus = "declared" if all(covered) else "partial" if any(covered) else "undeclared"
+    return DeclarationVerdict(status, sorted(matched), covered)
+
+
+def interest_types(paths: list[StaticPath]) -> list[str]:
+    """The interest types present among ``paths``, strongest first."""
+    present = {p.interest_type for p in paths}
+    return [t for t in INTEREST_ORDER if t in present]
+
+
+def severity_of(interest_types: list[str], declaration: str, participation: str, held_in_party: bool = False
+                ) -> tuple[int, Severity]:
+    """(score, severity): see the package docstring. ``held_in_party``: a one-link path, the person's own
+    stake in the party itself (a partner of the practice, a director of the federation)."""
+    score = (max((TYPE_POINTS.get(t, 0) for t in interest_types), default=0)
+             + DECLARATION_POINTS[declaration] + PARTICIPATION_POINTS[participation] + int(held_in_party))
+    return score, "high" if score >= HIGH_FROM else "medium" if score >= MEDIUM_FROM else "low"
+
+
+# ---- conflicts -------------------------------------------------------------------------------------------
+def _paths_to_parties(ix: Index, info: DecisionInfo, person: str, max_hops: int) -> list[StaticPath]:
+    targets = static_paths(ix, person, max_hops)
+    if not targets:
+        return []
+    found: list[StaticPath] = []
+    parties = info.parties
+    if len(parties) <= len(targets):
+        for party in parties:
+            found.extend(live_paths(targets.get(party, ()), info.date))
+    else:
+        wanted = set(parties)
+        for org, paths in targets.items():
+            if org in wanted:
+                found.extend(live_paths(paths, info.date))
+    found.sort(key=path_order)
+    return found
+
+
+def person_conflict(ix: Index, info: DecisionInfo, person: str, max_hops: int) -> Found | None:
+    """``person``'s conflict in the decision, judged, or None when no interest path to a party is live."""
+    found = _paths_to_parties(ix, info, person, max_hops)
+    if not found:
+        return None
+    verdict = declaration_verdict(ix, person, found, info.date)
+    took_part = participation(ix, info, person)
+    types = interest_types(found)
+    score, severity = severity_of(types, verdict.status, took_part, len(found[0].edges) == 1)
+    return Found(person, info, found, verdict, took_part, types, score, severity)
+
+
+def decision_conflicts(ix: Index, info: DecisionInfo, max_hops: int) -> list[Found]:
+    """Every decision-maker's conflict in the decision, by person id."""
+    out = []
+    for person in makers(ix, info):
+        f = person_conflict(ix, info, person, max_hops)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+# ---- quorum and composition ------------------------------------------------------------------------------
+def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Container[str]) -> QuorumCount:
+    """The quorum rule (the one both :func:`~orggraph.engine.quorum` and the scan apply).
+
+    Counted: each voting member of the decision's committees on its date, less those not recorded as
+    attending (when attendance was recorded) and those in ``conflicted``; a member is lay when any of
+    their voting seats is. The first committee's ``quorum`` and ``quorum_lay`` are the requirement.
+    """
+    committee = info.committee
+    spec = graph.g.nodes[committee] if committee else {}
+    recorded, present = attendance(ix, info)
+    member_type: dict[str, str | None] = {}  # each voting member's type, from their first voting seat
+    lay: set[str] = set()
+    for c in info.committees:
+        for s in live_seats(ix, c, info.date):
+            if s.props.get("voting"):
+                mtype = s.props.get("member_type")
+                member_type.setdefault(s.person, mtype)
+                if mtype == "lay":
+                    lay.add(s.person)
+    eligible: list[str] = []
+    excluded: list[Exclusion] = []
+    for person in sorted(member_type):
+        if recorded and person not in present:
+            excluded.append(Exclusion(person, member_type[person], "absent"))
+        elif person in conflicted:
+            excluded.append(Exclusion(person, member_type[person], "conflict"))
+        else:
+            eligible.append(person)
+    eligible_lay = [p for p in eligible if p in lay]
+    return QuorumCount(committee, int(spec.get("quorum") or 0), int(spec.get("quorum_lay") or 0), recorded,
+                       eligible, eligible_lay, excluded)
+
+
+def composition_count(seats: list[Seat]) -> CompositionCount:
+    """The PCCC composition rules' counts over a committee's live seats: its chairs, whether the chair is
+    lay (every chair, if several), and the voting lay/executive and GP/clinical members."""
+    chairs = sorted((s for s in seats if s.props.get("role") == "chair"), key=lambda s: (s.person, s.window.lo))
+    chair_is_lay = bool(chairs) and all(s.props.get("member_type") == "lay" for s in chairs)
+    lay_exec = sum(1 for s in seats if s.props.get("voting") and s.props.get("member_type") in LAY_EXEC)
+    gp_clin = sum(1 for s in seats if s.props.get("voting") and s.props.get("member_type") in GP_CLINICAL)
+    return CompositionCount(seats, chairs, chair_is_lay, lay_exec, gp_clin)
+
+
+# ---- a commissioner's remit ------------------------------------------------------------------------------
+def live_committees(ix: Index, commissioner: str, on: str) -> list[str]:
+    """The commissioner's committees on ``on``, by id."""
+    return sorted(t.node for t in ix.committees_of.get(commissioner, ()) if t.window.live(on))
+
+
+def remit(ix: Index, commissioner: str, on: str) -> set[str]:
+    """The providers it commissions on ``on`` and every party to a decision of its committees."""
+    out = {t.node for t in ix.commissioned.get(commissioner, ()) if t.window.live(on)}
+    for c in ix.committees_of.get(commissioner, ()):
+        for d in ix.decisions_by_committee.get(c.node, ()):
+            out.update(ix.decisions[d].parties)
+    return out
+
+
+def remit_reasons(ix: Index, commissioner: str, org: str, on: str) -> RemitReasons:
+    """Why ``org`` is in the commissioner's :func:`remit` on ``on``."""
+    commissioned = any(t.node == org and t.window.live(on) for t in ix.commissioned.get(commissioner, ()))
+    decided = sorted({d for c in ix.committees_of.get(commissioner, ())
+                      for d in ix.decisions_by_committee.get(c.node, ()) if org in ix.decisions[d].parties})
+    return RemitReasons(commissioned, decided)

@@ -1,0 +1,105 @@
+"""The whole-graph scan: every decision judged on its day (conflicts, quorum, PCCC composition) and a
+register audit of every commissioner, as totals. It applies the same rules as the public functions
+(:mod:`orggraph.engine.rules`) but words nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from orggraph.engine.audit import audit_rows
+from orggraph.engine.checks import check_hops, on_date
+from orggraph.engine.facts import DEFAULT_MAX_HOPS, PARTICIPATION_POINTS, SEVERITIES, Found
+from orggraph.engine.index import DecisionInfo, Index, collector_paused, index_for
+from orggraph.engine.models import CompositionFailure, ScanSummary
+from orggraph.engine.rules import composition_count, decision_conflicts, live_seats, quorum_count
+from orggraph.graph import OrgGraph
+
+
+def _zeros(keys: Any) -> dict[str, int]:
+    return dict.fromkeys(keys, 0)
+
+
+@dataclass
+class _Tally:
+    """The scan's running totals over the decisions."""
+
+    by_declaration: dict[str, int] = field(default_factory=lambda: _zeros(("declared", "partial", "undeclared")))
+    by_participation: dict[str, int] = field(default_factory=lambda: _zeros(PARTICIPATION_POINTS))
+    by_severity: dict[str, int] = field(default_factory=lambda: _zeros(SEVERITIES))
+    conflicts: int = 0
+    breaches: int = 0
+    decisions_with_conflicts: int = 0
+    people: set[str] = field(default_factory=set)
+    inquorate: list[str] = field(default_factory=list)
+    composition_failures: list[CompositionFailure] = field(default_factory=list)
+    composition_seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add_conflicts(self, found: list[Found]) -> None:
+        if found:
+            self.decisions_with_conflicts += 1
+        for f in found:
+            self.conflicts += 1
+            self.people.add(f.person)
+            self.by_declaration[f.verdict.status] += 1
+            self.by_participation[f.participation] += 1
+            self.by_severity[f.severity] += 1
+            self.breaches += f.participation == "voted"
+
+
+def _check_composition(graph: OrgGraph, ix: Index, info: DecisionInfo, tally: _Tally) -> None:
+    """Each PCCC that took the decision, against the composition rules on its date (once per day)."""
+    for c in info.committees:
+        if graph.g.nodes[c].get("committee_type") != "pccc" or (c, info.date) in tally.composition_seen:
+            continue
+        tally.composition_seen.add((c, info.date))
+        count = composition_count(live_seats(ix, c, info.date))
+        if not count.ok:
+            tally.composition_failures.append(CompositionFailure(
+                committee_id=c, date=info.date, chair_is_lay=count.chair_is_lay,
+                lay_exec_majority=count.lay_exec_majority))
+
+
+class _AuditTotals(NamedTuple):
+    commissioners: int
+    findings: int
+    undeclared: int
+    partial: int
+
+
+def _audit_totals(graph: OrgGraph, ix: Index, on: str, max_hops: int) -> _AuditTotals:
+    """The register audit of every commissioner on ``on``, counted."""
+    commissioners = sorted(n for n, label in ix.labels.items() if label in graph.schema.commissioner_labels)
+    rows = [row for k in commissioners for row in audit_rows(ix, k, on, max_hops)]
+    return _AuditTotals(len(commissioners), len(rows), sum(r.verdict.status == "undeclared" for r in rows),
+                        sum(r.verdict.status == "partial" for r in rows))
+
+
+def scan(graph: OrgGraph, max_hops: int = DEFAULT_MAX_HOPS, audit_as_of: Any = None) -> ScanSummary:
+    """Every decision judged on its day (conflicts, quorum, PCCC composition), and a register audit of
+    every commissioner as of ``audit_as_of`` (default: the date of the latest decision, else today)."""
+    ix = index_for(graph)
+    check_hops(max_hops)
+    with collector_paused():
+        return _scan(graph, ix, max_hops, audit_as_of)
+
+
+def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSummary:
+    tally = _Tally()
+    infos = sorted(ix.decisions.values(), key=lambda i: (i.date, i.id))
+    for info in infos:
+        found = decision_conflicts(ix, info, max_hops)
+        tally.add_conflicts(found)
+        if not quorum_count(graph, ix, info, {f.person for f in found}).quorate:
+            tally.inquorate.append(info.id)
+        _check_composition(graph, ix, info, tally)
+    on = on_date(audit_as_of) if audit_as_of is not None else (infos[-1].date if infos else on_date(None))
+    tally.composition_failures.sort(key=lambda f: (f.committee_id, f.date))
+    audit = _audit_totals(graph, ix, on, max_hops)
+    return ScanSummary(
+        max_hops=max_hops, decisions=len(infos), decisions_with_conflicts=tally.decisions_with_conflicts,
+        conflicts=tally.conflicts, people_with_conflicts=len(tally.people), breaches=tally.breaches,
+        by_declaration=tally.by_declaration, by_participation=tally.by_participation, by_severity=tally.by_severity,
+        inquorate=tally.inquorate, composition_failures=tally.composition_failures, audit_as_of=on,
+        commissioners=audit.commissioners, audit_findings=audit.findings, audit_undeclared=audit.undeclared,
+        audit_partial=audit.partial)
