@@ -21,6 +21,7 @@ import networkx as nx
 
 from orggraph.errors import ExportError
 from orggraph.graph import OrgGraph
+from orggraph.models import rel_key
 from orggraph.schema import COMMON_NODE_PROPERTIES, COMMON_REL_PROPERTIES, Schema
 
 FORMATS = ("csv", "graphml", "json")
@@ -130,7 +131,7 @@ def _plain_graph(graph: OrgGraph) -> nx.MultiDiGraph:
         g.add_node(nid, label=label, **{k: v for k, v in props.items() if v is not None})
     for start, rtype, end, props in data["relationships"]:
         clean = {k: v for k, v in props.items() if v is not None}
-        g.add_edge(start, end, key=f"{rtype}|{props.get('valid_from') or ''}", type=rtype, **clean)
+        g.add_edge(start, end, key=rel_key(rtype, props.get("valid_from")), type=rtype, **clean)
     return g
 
 

@@ -44,7 +44,7 @@ class Rel:
     @property
     def key(self) -> str:
         """Identity within (start, type, end): the same link may recur with different start dates."""
-        return f"{self.type}|{self.props.get('valid_from') or ''}"
+        return rel_key(self.type, self.props.get("valid_from"))
 
     @property
     def source(self) -> str | None:
@@ -52,6 +52,11 @@ class Rel:
 
 
 Record = Node | Rel
+
+
+def rel_key(rel_type: str, valid_from: str | None) -> str:
+    """A relationship's identity within (start, end): its type and start date, as every store keys it."""
+    return f"{rel_type}|{valid_from or ''}"
 
 
 def _field_type(ptype: str, enum: tuple[str, ...] | None) -> Any:
