@@ -62,8 +62,8 @@ with the window in which all their edges are live; the paths live on a day are a
 """
 
 from orggraph.engine.audit import register_audit
-from orggraph.engine.era import ICB_ERA_START, AmbiguousCommissioner, commissioner_on
 from orggraph.engine.decisions import composition, conflicts, decision_makers, decision_parties, quorum
+from orggraph.engine.era import ICB_ERA_START, AmbiguousCommissioner, commissioner_on
 from orggraph.engine.facts import DEFAULT_MAX_HOPS
 from orggraph.engine.index import invalidate
 from orggraph.engine.models import (

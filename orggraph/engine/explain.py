@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC
 from typing import ClassVar, Literal, TypeVar
 
+from orggraph.engine.era import ICB_ERA_START
 from orggraph.engine.evidence import node_name
 from orggraph.engine.facts import (
     AuditRow,
@@ -31,7 +32,6 @@ from orggraph.engine.facts import (
 from orggraph.engine.index import DecisionInfo
 from orggraph.engine.models import DeclarationStatus, Hop, InterestPath
 from orggraph.graph import OrgGraph
-from orggraph.engine.era import ICB_ERA_START
 from orggraph.temporal import describe
 
 FindingKind = Literal["conflict", "audit", "quorum", "composition"]
