@@ -1,4 +1,5 @@
-"""Reading helpers over a graph snapshot: one node with its relationships, and name/code search."""
+"""Reading helpers over a graph snapshot: one node with its relationships (as of a date, with a
+provider's commissioner that day), an organisation's dated history, and name/code search."""
 
 from __future__ import annotations
 
@@ -122,12 +123,15 @@ def commissioner_line(detail: NodeDetail, on: str, lookup: DetailLookup) -> Comm
 
 
 def dated_detail(detail: NodeDetail, on: str | None, lookup: DetailLookup) -> NodeDetail:
-    """``detail`` as of ``on``: only the relationships live on that day and, for a provider, its
-    commissioner on that day (:func:`commissioner_line`). Unchanged without a date."""
+    """``detail`` as of ``on``: only the relationships live on that day and, for a practice (or a PCN
+    or provider with a commissioner recorded), its commissioner on that day (:func:`commissioner_line`).
+    Unchanged without a date."""
     if on is None:
         return detail
     rels = [r for r in detail.relationships if is_live(r.properties, on)]
-    commissioner = commissioner_line(detail, on, lookup) if detail.label in COMMISSIONED_LABELS else None
+    commissioned = detail.label == "Practice" or (
+        detail.label in COMMISSIONED_LABELS and bool(_out_links(detail, "COMMISSIONED_BY")))
+    commissioner = commissioner_line(detail, on, lookup) if commissioned else None
     return detail.model_copy(update={"relationships": rels, "as_of": on, "commissioner": commissioner})
 
 
