@@ -13,7 +13,7 @@ from orggraph.engine import (
     QuorumResult,
 )
 from orggraph.findings import DecisionOut, PathsOut
-from orggraph.query import RelView, SearchHit
+from orggraph.query import CommissionerOn, HistoryEntry, RelView, SearchHit
 
 T = TypeVar("T")
 
@@ -35,6 +35,10 @@ class NodeOut(BaseModel):
     relationships: list[RelView]
     sources: list[str] = Field(description="Every distinct source (file:row) of the node and its relationships")
     as_of: str | None = None
+    commissioner: CommissionerOn | None = Field(
+        default=None, description="With as_of, for a practice, PCN or provider: its commissioner that day and the ICB above it")
+    history: list[HistoryEntry] = Field(
+        default_factory=list, description="An organisation's dated names and structure links (STP, ICB, region, successor)")
 
 
 class GraphNode(BaseModel):

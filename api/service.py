@@ -15,9 +15,8 @@ from api.schemas import NodeOut
 from orggraph.engine import AuditFinding, CompositionResult, Conflict, composition, conflicts, register_audit
 from orggraph.findings import DecisionOut, PathsOut, decision_report, paths_report
 from orggraph.graph import OrgGraph
-from orggraph.query import node_detail
+from orggraph.query import node_detail_on, node_history
 from orggraph.schema import SCHEMA
-from orggraph.temporal import is_live
 
 
 def check_conflict_filters(graph: OrgGraph, *, decision: str | None = None, person: str | None = None,
@@ -62,13 +61,14 @@ def paths_out(graph: OrgGraph, memo: GraphMemo, from_id: str, to_id: str, on: st
 
 def node_out(graph: OrgGraph, node_id: str, as_of: str | None) -> NodeOut:
     require_node(graph, node_id)
-    detail = node_detail(graph, node_id)
+    detail = node_detail_on(graph, node_id, as_of)
     assert detail is not None
-    rels = [r for r in detail.relationships if as_of is None or is_live(r.properties, as_of)]
+    rels = detail.relationships
     sources = {str(detail.properties["source"])} if detail.properties.get("source") else set()
     sources |= {str(r.properties["source"]) for r in rels if r.properties.get("source")}
     return NodeOut(id=detail.id, label=detail.label, name=detail.name, properties=detail.properties,
-                   relationships=rels, sources=sorted(sources), as_of=as_of)
+                   relationships=rels, sources=sorted(sources), as_of=as_of, commissioner=detail.commissioner,
+                   history=node_history(graph, node_id))
 
 
 class CommitteeDecision(NamedTuple):

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from orggraph.export import export_graph
+from orggraph.query import dated_detail
 from orggraph.schema import SCHEMA, schema_markdown
 from orggraph_cli.app import cli, err_console, fail, store_from
+from orggraph_cli.engine_commands import DATE
 from orggraph_cli.output import emit_json, emit_object, emit_rows
 
 TABLE_OR_JSON = click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
@@ -31,21 +33,28 @@ def stats(ctx: click.Context, fmt: str) -> None:
 
 @cli.command()
 @click.argument("node_id")
+@click.option("--as-of", "as_of", type=DATE,
+              help="Only the relationships live on this date (yyyy-mm-dd); a provider's commissioner on it.")
 @TABLE_OR_JSON
 @click.pass_context
-def show(ctx: click.Context, node_id: str, fmt: str) -> None:
+def show(ctx: click.Context, node_id: str, as_of: str | None, fmt: str) -> None:
     """One node with its relationships, dates and sources."""
-    detail = store_from(ctx).node(node_id)
+    store = store_from(ctx)
+    detail = store.node(node_id)
     if detail is None:
         fail(f"no node with id {node_id!r} (try `orggraph search`)", highlight=True)
+    detail = dated_detail(detail, as_of, store.node)
     if fmt == "json":
         emit_json(detail)
         return
     emit_object({"id": detail.id, "label": detail.label, **detail.properties}, "table", title=detail.id)
+    if detail.commissioner is not None:
+        click.echo(detail.commissioner.text)
     emit_rows([{"dir": r.direction, "type": r.type, "other": r.other_id, "label": r.other_label,
                 "name": r.other_name, "from": r.properties.get("valid_from"),
                 "to": r.properties.get("valid_to"), "source": r.properties.get("source")}
-               for r in detail.relationships], "table", title="relationships")
+               for r in detail.relationships], "table",
+              title=f"relationships live on {as_of}" if as_of else "relationships")
 
 
 @cli.command()

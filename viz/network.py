@@ -41,6 +41,14 @@ class LegendEntry:
     count: int
 
 
+@dataclass(frozen=True)
+class RelLegendEntry:
+    type: str
+    caption: str
+    description: str
+    count: int
+
+
 @dataclass
 class GraphView:
     element_id: str
@@ -50,6 +58,7 @@ class GraphView:
     legend: list[LegendEntry]
     note: str | None = None
     highlighted_nodes: list[str] = field(default_factory=list)
+    rel_legend: list[RelLegendEntry] = field(default_factory=list)
 
     def data_json(self) -> str:
         payload = {"nodes": self.nodes, "edges": self.edges, "options": self.options}
@@ -171,17 +180,29 @@ def build_view(graph: OrgGraph, *, element_id: str = "graph", highlight_nodes: I
         label = g.nodes[nid]["label"]
         counts[label] = counts.get(label, 0) + 1
         _add_node(net, nid, g.nodes[nid], schema, nid in hl_nodes, node_url)
+    rel_counts: dict[str, int] = {}
     for start, end, data in sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"],
                                                                       e[2].get("valid_from") or "")):
         if start in keep and end in keep:
             _add_edge(net, start, end, data, schema, (start, data["type"], end) in hl_edges)
+            rel_counts[data["type"]] = rel_counts.get(data["type"], 0) + 1
     legend = [LegendEntry(lbl, schema.nodes[lbl].color, schema.nodes[lbl].shape, schema.nodes[lbl].description, n)
               for lbl, n in sorted(counts.items()) if lbl in schema.nodes]
     note = None
     if trimmed:
         note = (f"This view shows {len(ids)} nodes; {trimmed} more were left out to keep it readable. "
                 "Narrow it (fewer hops, an as-of date) to see them.")
-    return GraphView(element_id, net.nodes, net.edges, _options(len(ids)), legend, note, sorted(hl_nodes & keep))
+    return GraphView(element_id, net.nodes, net.edges, _options(len(ids)), legend, note, sorted(hl_nodes & keep),
+                     _rel_legend(rel_counts, schema))
+
+
+def _rel_legend(counts: dict[str, int], schema: Schema) -> list[RelLegendEntry]:
+    """One legend line per relationship type drawn, captioned and described from the schema."""
+    out = []
+    for rtype, n in sorted(counts.items()):
+        spec = schema.relationships.get(rtype)
+        out.append(RelLegendEntry(rtype, spec.caption if spec else rtype.lower(), spec.description if spec else "", n))
+    return out
 
 
 def render_fragment(view: GraphView, static_url: str = "/static") -> Markup:

@@ -4,6 +4,13 @@ Plain functions over an :class:`~orggraph.graph.OrgGraph`; results are the model
 :mod:`orggraph.engine.models`. The rules are the contract in the README ("Semantics"), in short:
 
 - **live on d**: ``valid_from`` empty or <= d and ``valid_to`` empty or >= d (ISO strings).
+- **commissioners and committees**: a commissioner (CCG, ICB, hub) counts only while its node is live;
+  a committee counts while one of its ``COMMITTEE_OF`` links is live and the commissioner it leads to
+  counts (a committee with no commissioner recorded always counts); a seat counts only while its
+  committee does.
+- **register audit** of commissioner K on d: the members of K's committees on d, against K's remit on
+  d: the organisations ``COMMISSIONED_BY`` K, or (K an ICB) by a sub-ICB location or hub whose
+  ``IN_ICB`` to K is live, the links live on d; plus every party to a decision of K's committees.
 - **decision-makers** of D: every ``SITS_ON`` live on D's date to its ``DECIDED_BY`` committee, plus
   everyone who ``VOTED_ON`` D. **Parties**: everything D is ``AWARDED_TO`` or ``AFFECTS``.
 - **interest path** from P: optionally one personal link first (``FAMILY_OF``, either direction), then
@@ -43,7 +50,8 @@ Layout
 ``index`` the typed, cached index of a graph; ``paths`` interest paths and shortest paths of any kind;
 ``rules`` the contract's rules (one declaration verdict, one quorum rule, composition, severity);
 ``facts`` the finding records they return; ``explain`` every sentence, per kind of finding;
-``decisions``, ``audit`` and ``scan`` the public questions; ``models`` the public result models.
+``decisions``, ``audit`` and ``scan`` the public questions; ``era`` a provider's commissioner on a day
+and the ICB above it; ``models`` the public result models.
 
 Performance
 -----------
@@ -55,6 +63,7 @@ with the window in which all their edges are live; the paths live on a day are a
 
 from orggraph.engine.audit import register_audit
 from orggraph.engine.decisions import composition, conflicts, decision_makers, decision_parties, quorum
+from orggraph.engine.era import ICB_ERA_START, AmbiguousCommissioner, commissioner_on
 from orggraph.engine.facts import DEFAULT_MAX_HOPS
 from orggraph.engine.index import invalidate
 from orggraph.engine.models import (
@@ -73,6 +82,8 @@ from orggraph.errors import EngineError, UnknownNode
 
 __all__ = [
     "DEFAULT_MAX_HOPS",
+    "ICB_ERA_START",
+    "AmbiguousCommissioner",
     "AuditFinding",
     "CompositionResult",
     "Conflict",
@@ -83,6 +94,7 @@ __all__ = [
     "ScanSummary",
     "UnknownNode",
     "any_paths",
+    "commissioner_on",
     "composition",
     "conflicts",
     "decision_makers",

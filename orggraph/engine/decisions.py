@@ -16,6 +16,7 @@ from orggraph.engine.facts import DEFAULT_MAX_HOPS, Found
 from orggraph.engine.index import DecisionInfo, Index, index_for
 from orggraph.engine.models import CompositionResult, Conflict, ExcludedMember, MemberSeat, QuorumResult
 from orggraph.engine.rules import (
+    committee_of_on,
     composition_count,
     decision_conflicts,
     decision_info,
@@ -71,8 +72,8 @@ def _select_decisions(ix: Index, decision: str | None, committee: str | None, co
     if committee is not None:
         infos = [i for i in infos if committee in i.committees]
     if commissioner is not None:
-        mine = {t.node for t in ix.committees_of.get(commissioner, ())}
-        infos = [i for i in infos if mine.intersection(i.committees)]
+        # A committee is the commissioner's on the decision's date (the link and the commissioner live).
+        infos = [i for i in infos if any(committee_of_on(ix, c, commissioner, i.date) for c in i.committees)]
     if date_from is not None:
         infos = [i for i in infos if i.date >= date_from]
     if date_to is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC
 from typing import ClassVar, Literal, TypeVar
 
+from orggraph.engine.era import ICB_ERA_START
 from orggraph.engine.evidence import node_name
 from orggraph.engine.facts import (
     AuditRow,
@@ -63,6 +64,16 @@ def who(graph: OrgGraph, nid: str) -> str:
     """A node as "Name (id)", or the id alone when it has no other name."""
     name = node_name(graph, nid)
     return f"{name} ({nid})" if name and name != nid else nid
+
+
+# How a commissioner within an ICB is worded after its name, by label.
+WITHIN_ICB_WORDS = {"CCG": "a sub-ICB location of", "CommissioningHub": "a commissioning hub in"}
+
+
+def who_on(graph: OrgGraph, nid: str, on: str) -> str:
+    """A node as :func:`who`, but a sub-ICB location under its ICB-era name from 2022-07-01."""
+    sicbl_name = graph.g.nodes[nid].get("sicbl_name") if nid in graph.g else None
+    return f"{sicbl_name} ({nid})" if sicbl_name and on >= ICB_ERA_START else who(graph, nid)
 
 
 def hop_words(graph: OrgGraph, h: Hop) -> str:
@@ -186,6 +197,9 @@ class AuditWords(Words):
         why = []
         if self.reasons.commissioned:
             why.append(f"commissioned by {who(g, self.commissioner)}")
+        for k in self.reasons.via:
+            within = WITHIN_ICB_WORDS.get(g.g.nodes[k]["label"], "within")
+            why.append(f"commissioned by {who_on(g, k, self.on)}, {within} {who(g, self.commissioner)}")
         decided = self.reasons.decisions
         if decided:
             why.append(f"a party to {len(decided)} decision{'s' if len(decided) != 1 else ''} of its committees "

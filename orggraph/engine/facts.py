@@ -7,7 +7,7 @@ Nothing here reads the graph (:mod:`orggraph.engine.rules` decides) or words any
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from orggraph.engine.index import DecisionInfo, Seat, StaticPath
@@ -120,8 +120,10 @@ class CompositionCount:
 
 @dataclass(slots=True)
 class RemitReasons:
-    """Why an organisation is in a commissioner's remit: commissioned by it on the day, and/or a party
-    to decisions of its committees (ids, sorted)."""
+    """Why an organisation is in a commissioner's remit: commissioned by it on the day, by a sub-ICB
+    location or hub within it (an ICB's; ids, sorted), and/or a party to decisions of its committees
+    (ids, sorted)."""
 
     commissioned: bool
     decisions: list[str]
+    via: list[str] = field(default_factory=list)

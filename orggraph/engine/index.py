@@ -119,9 +119,11 @@ class Index:
     family: dict[str, list[Link]]  # personal links, both directions
     seats: dict[str, list[Seat]]  # committee -> seats (SITS_ON)
     seats_of: dict[str, list[Seat]]  # person -> seats
+    # COMMITTEE_OF ties, each live while the link and the commissioner node both are (see _owned).
     committee_of: dict[str, list[Tie]]  # committee -> its commissioners
     committees_of: dict[str, list[Tie]]  # commissioner -> its committees
     commissioned: dict[str, list[Tie]]  # commissioner -> providers it commissions
+    in_icb: dict[str, list[Tie]]  # ICB -> the sub-ICB locations, hubs and reporting entities in it
     decisions: dict[str, DecisionInfo]
     decisions_by_committee: dict[str, list[str]]
     decisions_voted: dict[str, list[str]]  # person -> decisions they VOTED_ON
@@ -205,6 +207,7 @@ class _EdgeTables:
     committee_of: defaultdict[str, list[Tie]] = field(default_factory=_ties)
     committees_of: defaultdict[str, list[Tie]] = field(default_factory=_ties)
     commissioned: defaultdict[str, list[Tie]] = field(default_factory=_ties)
+    in_icb: defaultdict[str, list[Tie]] = field(default_factory=_ties)
     decided_by: defaultdict[str, set[str]] = field(default_factory=_ids)
     at_meeting: defaultdict[str, set[str]] = field(default_factory=_ids)
     parties: defaultdict[str, set[str]] = field(default_factory=_ids)
@@ -240,6 +243,8 @@ class _EdgeTables:
             self.committees_of[v].append(Tie(u, w))
         elif rtype == "COMMISSIONED_BY":
             self.commissioned[v].append(Tie(u, w))
+        elif rtype == "IN_ICB":
+            self.in_icb[v].append(Tie(u, w))
         elif rtype == "DECLARED":
             self.declared[v].append(Tie(u, w))
         elif rtype == "CONCERNS":
@@ -327,17 +332,42 @@ def _invert(by_decision: dict[str, set[str]]) -> dict[str, list[str]]:
     return dict(out)
 
 
+def _owned(g: nx.MultiDiGraph, t: _EdgeTables) -> None:
+    """Narrow each COMMITTEE_OF and IN_ICB tie to the days its commissioner node is live too: a committee of a
+    CCG abolished on 2020-03-31 counts until then, whatever its own link says. A tie that is never
+    live is dropped from the commissioner's list but kept (empty) on the committee, so the committee
+    still has an owner and does not count as free-standing."""
+    windows: dict[str, Window] = {}
+
+    def node_window(k: str) -> Window:
+        if k not in windows:
+            windows[k] = window_of(g.nodes[k])
+        return windows[k]
+
+    for committee, ties in t.committee_of.items():
+        t.committee_of[committee] = [Tie(k, w.intersect(node_window(k))) for k, w in ties]
+    for k, ties in t.committees_of.items():
+        narrowed = [Tie(c, w.intersect(node_window(k))) for c, w in ties]
+        t.committees_of[k] = [tie for tie in narrowed if not tie.window.empty]
+    # Likewise a sub-ICB location (or hub) counts within its ICB only while it is live itself.
+    for icb, ties in t.in_icb.items():
+        narrowed = [Tie(m, w.intersect(node_window(m))) for m, w in ties]
+        t.in_icb[icb] = [tie for tie in narrowed if not tie.window.empty]
+
+
 def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
     """The typed index of ``graph`` (uncached: :func:`index_for` caches it)."""
     g: nx.MultiDiGraph = graph.g
     labels: dict[str, str] = {nid: data["label"] for nid, data in g.nodes(data=True)}
     t = _edge_tables(g, graph.schema, labels)
+    _owned(g, t)
     _sort_tables(t)
     decisions, by_committee = _decision_table(g, t)
     return Index(
         stamp=stamp if stamp is not None else _stamp(g), labels=labels,
         person_out=dict(t.person_out), org_out=dict(t.org_out), family=dict(t.family),
         seats=dict(t.seats), seats_of=dict(t.seats_of), committee_of=dict(t.committee_of),
-        committees_of=dict(t.committees_of), commissioned=dict(t.commissioned), decisions=decisions,
+        committees_of=dict(t.committees_of), commissioned=dict(t.commissioned), in_icb=dict(t.in_icb),
+        decisions=decisions,
         decisions_by_committee=by_committee, attended=dict(t.attended),
         decisions_voted=_invert(t.voters), declarations=_declaration_table(g, t))

@@ -38,7 +38,17 @@ def decision_info(ix: Index, decision: str) -> DecisionInfo:
     return ix.decisions[decision]
 
 
+def committee_counts(ix: Index, committee: str, on: str) -> bool:
+    """A committee counts on ``on`` while one of its COMMITTEE_OF links is live and so is the
+    commissioner it leads to; a committee with no commissioner recorded always counts."""
+    ties = ix.committee_of.get(committee)
+    return ties is None or any(t.window.live(on) for t in ties)
+
+
 def live_seats(ix: Index, committee: str, on: str) -> list[Seat]:
+    """The seats on ``committee`` that count on ``on``: live themselves, on a committee that counts."""
+    if not committee_counts(ix, committee, on):
+        return []
     return [s for s in ix.seats.get(committee, ()) if s.window.live(on)]
 
 
@@ -203,13 +213,27 @@ def composition_count(seats: list[Seat]) -> CompositionCount:
 
 # ---- a commissioner's remit ------------------------------------------------------------------------------
 def live_committees(ix: Index, commissioner: str, on: str) -> list[str]:
-    """The commissioner's committees on ``on``, by id."""
+    """The commissioner's committees on ``on`` (link and commissioner both live), by id."""
     return sorted(t.node for t in ix.committees_of.get(commissioner, ()) if t.window.live(on))
 
 
+def committee_of_on(ix: Index, committee: str, commissioner: str, on: str) -> bool:
+    """Whether ``committee`` was a committee of ``commissioner`` on ``on`` (link and commissioner live)."""
+    return any(t.node == commissioner and t.window.live(on) for t in ix.committee_of.get(committee, ()))
+
+
+def members_on(ix: Index, icb: str, on: str) -> list[str]:
+    """The sub-ICB locations and hubs in ``icb`` on ``on`` (IN_ICB and the member both live), by id;
+    empty for any other commissioner."""
+    return sorted(t.node for t in ix.in_icb.get(icb, ()) if t.window.live(on))
+
+
 def remit(ix: Index, commissioner: str, on: str) -> set[str]:
-    """The providers it commissions on ``on`` and every party to a decision of its committees."""
+    """The providers it commissions on ``on``, itself or (an ICB) through a sub-ICB location or hub in
+    it on that day, and every party to a decision of its committees."""
     out = {t.node for t in ix.commissioned.get(commissioner, ()) if t.window.live(on)}
+    for k in members_on(ix, commissioner, on):
+        out.update(t.node for t in ix.commissioned.get(k, ()) if t.window.live(on))
     for c in ix.committees_of.get(commissioner, ()):
         for d in ix.decisions_by_committee.get(c.node, ()):
             out.update(ix.decisions[d].parties)
@@ -218,7 +242,10 @@ def remit(ix: Index, commissioner: str, on: str) -> set[str]:
 
 def remit_reasons(ix: Index, commissioner: str, org: str, on: str) -> RemitReasons:
     """Why ``org`` is in the commissioner's :func:`remit` on ``on``."""
-    commissioned = any(t.node == org and t.window.live(on) for t in ix.commissioned.get(commissioner, ()))
+    def commissions(k: str) -> bool:
+        return any(t.node == org and t.window.live(on) for t in ix.commissioned.get(k, ()))
+
     decided = sorted({d for c in ix.committees_of.get(commissioner, ())
                       for d in ix.decisions_by_committee.get(c.node, ()) if org in ix.decisions[d].parties})
-    return RemitReasons(commissioned, decided)
+    via = [k for k in members_on(ix, commissioner, on) if commissions(k)]
+    return RemitReasons(commissions(commissioner), decided, via)
