@@ -34,13 +34,11 @@ from .names import FIRST_NAMES, PLACES, SURNAMES
 from .ods import OdsData, OdsPractice, ods_from_records
 from .oracle import InterestPath, Walk, compute_planted
 from .planted import Declaration, Planted, PlantedAudit, PlantedConflict
-from .scale import (AUDIT_DATES, CCG_ERA_END, CCG_YEAR, ICB_ERA_START, ICB_YEAR, ID_PREFIX, REGION_ID, SCALES,
-                    YEAR_END, YEAR_START, Era, Scale)
+from .scale import AUDIT_DATES, ICB_ERA_START, ID_PREFIX, REGION_ID, SCALES, YEAR_END, YEAR_START, Scale
 from .world import Register, World
 
 __all__ = [
-    "AUDIT_DATES", "CCG_ERA_END", "CCG_YEAR", "FIRST_NAMES", "ICB_ERA_START", "ICB_YEAR", "ID_PREFIX", "PLACES",
-    "REGION_ID", "SCALES", "SURNAMES", "YEAR_END", "YEAR_START",
-    "Declaration", "Era", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedAudit", "PlantedConflict",
+    "AUDIT_DATES", "FIRST_NAMES", "ICB_ERA_START", "ID_PREFIX", "PLACES", "REGION_ID", "SCALES", "SURNAMES",
+    "YEAR_END", "YEAR_START", "Declaration", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedAudit", "PlantedConflict",
     "Register", "Scale", "Walk", "World", "compute_planted", "generate", "ods_from_records",
 ]

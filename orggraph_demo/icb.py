@@ -84,11 +84,15 @@ def _pccc(b: Builder, i: IcbPlan) -> None:
                                 (o.chief_executive, "member", "executive"), (o.finance, "member", "executive"),
                                 (o.primary_care, "member", "executive")):
         _seat(b, i, person, role, mtype)
-    gps = []
+    gps: list[tuple[str, str]] = []
     for k in range(3):
-        c = i.sicbls[k % len(i.sicbls)]
-        taken = {g for g, _ in gps}
-        gp, practice = b.rng.choice([x for x in _gp_candidates(c) if x[0] not in taken])
+        # From the k-th SICBL (or the next one that has a GP to offer).
+        n = len(i.sicbls)
+        c, offer = next(((c, cands) for c in (i.sicbls[(k + j) % n] for j in range(n))
+                         if (cands := [x for x in _gp_candidates(c) if x not in gps])), (i.sicbls[0], []))
+        if not offer:
+            raise ValueError(f"{i.id}: no GP partner left to sit on its committee")
+        gp, practice = b.rng.choice(offer)
         gps.append((gp, practice))
         i.interests[gp].extend(c.interests.get(gp, ()))
         _seat(b, i, gp, "member", "gp")

@@ -126,6 +126,24 @@ def test_demo_reports_the_findings(demo_run: tuple[Path, Path, subprocess.Comple
     assert f"inquorate decisions:     {len(planted.inquorate)}" in text
     assert f"The most telling decision: {world.headline['decision']}" in text
     assert f"conflicts --decision {world.headline['decision']}" in text
+    # Both eras' audits are summarised from the engine's findings, and the ICB audit is suggested next.
+    assert re.search(r"register audit on 2019-12-31: \d+ interests in remit, \d+ undeclared", text)
+    assert re.search(r"register audit on 2024-03-31: \d+ interests in remit, \d+ undeclared \(SYN-ICB-1\)", text)
+    assert "audit --commissioner SYN-ICB-1 --as-of 2024-03-31" in text
+
+
+@needs_engine
+def test_a_ccg_seat_that_ended_with_the_ccg_era_gives_no_audit_finding_after_it(
+        demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    store, _, _ = demo_run
+    world = generate("demo", 42)
+    graph = EmbeddedStore(store).graph()
+    person = world.headline["person"]  # the CCG-era headline: a federation director on SYN-COM-001-PCCC
+    assert any(f.person_id == person for f in engine.register_audit(graph, "SYN-CCG-001", "2019-12-31"))
+    for commissioner in [*world.ids("CCG"), *world.ids("ICB")]:
+        for on in ("2022-06-30", "2022-07-01", "2024-03-31"):
+            found = [f for f in engine.register_audit(graph, commissioner, on) if f.person_id == person]
+            assert bool(found) == (on == "2022-06-30" and commissioner == "SYN-CCG-001"), (commissioner, on)
 
 
 def test_demo_again_replaces_its_own_store_and_is_identical(
