@@ -34,6 +34,8 @@ class Findings:
     conflicts: list[Any] = field(default_factory=list)
     quorum: dict[str, Any] = field(default_factory=dict)  # decision id -> QuorumResult
     composition_failures: list[tuple[str, str, Any]] = field(default_factory=list)  # committee, date, result
+    # (commissioner, audit date) -> register audit findings, for every commissioner on each audit date
+    audits: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
 
     @property
     def breaches(self) -> list[Any]:
@@ -65,6 +67,7 @@ def load_ods(directory: Path) -> OdsData:
 
 def scan(graph: OrgGraph) -> Findings:
     from orggraph import engine
+    from orggraph_demo import AUDIT_DATES
 
     findings = Findings(conflicts=list(engine.conflicts(graph)))
     decisions = sorted(nid for nid, _ in graph.nodes("Decision"))
@@ -78,6 +81,10 @@ def scan(graph: OrgGraph) -> Findings:
             result = engine.composition(graph, cid, day)
             if not result.ok:
                 findings.composition_failures.append((cid, day, result))
+    commissioners = sorted(nid for nid, d in graph.nodes() if d.get("label") in graph.schema.commissioner_labels)
+    for on in AUDIT_DATES:
+        for k in commissioners:
+            findings.audits[(k, on)] = engine.register_audit(graph, k, on)
     return findings
 
 
@@ -132,6 +139,12 @@ def _print_findings(findings: Findings, seconds: float, files: int) -> list[str]
     failing = sorted({c for c, _, _ in findings.composition_failures})
     out_console.print(f"  PCCC composition failures: {len(findings.composition_failures)} decision dates"
                       + (f" on {', '.join(failing)}" if failing else ""))
+    for on in sorted({on for _, on in findings.audits}):
+        rows = {k: found for (k, d), found in findings.audits.items() if d == on and found}
+        total = sum(len(found) for found in rows.values())
+        undeclared = sum(1 for found in rows.values() for f in found if f.declaration == "undeclared")
+        out_console.print(f"  register audit on {on}: {total} interests in remit, {undeclared} undeclared"
+                          + (f" ({', '.join(sorted(rows)[:4])}{', ...' if len(rows) > 4 else ''})" if rows else ""))
     return failing
 
 
@@ -154,6 +167,10 @@ def _print_next(graph: OrgGraph, findings: Findings, top: Any | None, failing: l
         lines.append(f"orggraph {store_opt}composition --committee {example_committee} --as-of {fail_day}")
     if commissioner:
         lines.append(f"orggraph {store_opt}audit --commissioner {commissioner} --as-of 2019-12-31 --format table")
+    icb = next((k for k, _ in sorted(graph.nodes("ICB"))), None)
+    if icb:  # the ICB era: its committee's members against what its sub-ICB locations commission
+        icb_day = max((on for k, on in findings.audits if k == icb), default="2024-03-31")
+        lines.append(f"orggraph {store_opt}audit --commissioner {icb} --as-of {icb_day} --format table")
     lines += [f"orggraph {store_opt}conflicts --format csv > conflicts.csv",
               f"orggraph {store_opt}serve    # then open http://127.0.0.1:8000/"
               + (f"decision/{top.decision_id}" if top is not None else "")]

@@ -3,8 +3,11 @@
 ``generate(scale, seed)`` builds CCGs with a PCCC and a governing body each, GP practices and their
 partners, federations owned by their member practices, PCNs, vanguards, other providers, committee
 members, relatives, a register of interests per CCG with realistic gaps, and a financial year
-(2019-04-01 to 2020-03-31) of decisions with meetings, attendance, votes and withdrawals. The same
-code makes both scales; only the :class:`Scale` parameters differ.
+(2019-04-01 to 2020-03-31) of decisions with meetings, attendance, votes and withdrawals. Then the
+ICB era: on 2022-07-01 the CCGs' committees end and each STP footprint's CCGs become the sub-ICB
+locations (SICBLs) of one ICB (``SYN-ICB-1`` in the demo), which has its own primary care
+commissioning committee, register (2023/24) and a year of decisions (2023-04-01 to 2024-03-31).
+The same code makes both scales; only the :class:`Scale` parameters differ.
 
 **People are synthetic**: names are drawn from a list of common first names and a surname list built
 from word parts, never from a list of real people (:mod:`.names`).
@@ -20,7 +23,7 @@ the engine against.
 
 Layout: :mod:`.scale` (the year, ids, scales), :mod:`.names`, :mod:`.ods`, :mod:`.world` (the
 generated records), :mod:`.generator` (the order of the parts: :mod:`.organisations`,
-:mod:`.people`, :mod:`.committees`, :mod:`.registers`, :mod:`.decisions`, sharing
+:mod:`.people`, :mod:`.committees`, :mod:`.registers`, :mod:`.decisions`, :mod:`.icb`, sharing
 :mod:`.builder`), :mod:`.planted` and :mod:`.oracle` (what was planted), :mod:`.files` (the world as
 files a user's CCG would have, and ODS data from real files). Like ``loaders``, this package may
 import the core but never :mod:`orggraph.engine`, ``api``, ``viz`` or the CLI.
@@ -30,12 +33,12 @@ from .generator import generate
 from .names import FIRST_NAMES, PLACES, SURNAMES
 from .ods import OdsData, OdsPractice, ods_from_records
 from .oracle import InterestPath, Walk, compute_planted
-from .planted import Declaration, Planted, PlantedConflict
-from .scale import ID_PREFIX, REGION_ID, SCALES, YEAR_END, YEAR_START, Scale
+from .planted import Declaration, Planted, PlantedAudit, PlantedConflict
+from .scale import AUDIT_DATES, ICB_ERA_START, ID_PREFIX, REGION_ID, SCALES, YEAR_END, YEAR_START, Scale
 from .world import Register, World
 
 __all__ = [
-    "FIRST_NAMES", "ID_PREFIX", "PLACES", "REGION_ID", "SCALES", "SURNAMES", "YEAR_END", "YEAR_START",
-    "Declaration", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedConflict", "Register",
-    "Scale", "Walk", "World", "compute_planted", "generate", "ods_from_records",
+    "AUDIT_DATES", "FIRST_NAMES", "ICB_ERA_START", "ID_PREFIX", "PLACES", "REGION_ID", "SCALES", "SURNAMES",
+    "YEAR_END", "YEAR_START", "Declaration", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedAudit", "PlantedConflict",
+    "Register", "Scale", "Walk", "World", "compute_planted", "generate", "ods_from_records",
 ]

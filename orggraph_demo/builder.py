@@ -50,6 +50,7 @@ class CcgPlan:
     charities: list[str] = field(default_factory=list)
     care_homes: list[str] = field(default_factory=list)
     trust: str = ""
+    stp: str = ""
     vanguard: str | None = None
     partners: dict[str, list[str]] = field(default_factory=dict)  # practice -> partner ids
     pccc: str = ""
@@ -59,6 +60,24 @@ class CcgPlan:
     interests: dict[str, list[Interest]] = field(default_factory=lambda: defaultdict(list))  # by person
     behaviour: dict[str, str] = field(default_factory=dict)  # person -> how they fill in the register
     headline_director: str = ""
+
+
+@dataclass
+class IcbPlan:
+    """An ICB (from 2022-07-01) over the sub-ICB locations that were its CCGs, and its committee."""
+
+    index: int
+    id: str
+    name: str
+    sicbls: list[CcgPlan]
+    pccc: str = ""
+    members: list[Seat] = field(default_factory=list)
+    interests: dict[str, list[Interest]] = field(default_factory=lambda: defaultdict(list))  # by person
+    behaviour: dict[str, str] = field(default_factory=dict)
+    # The finding only the ICB era reveals: a GP member, a partner in a practice one of the ICB's
+    # sub-ICB locations commissions (never a party to the ICB's decisions), who declares nothing.
+    hidden_partner: str = ""
+    hidden_practice: str = ""
 
 
 class Builder:
@@ -72,6 +91,7 @@ class Builder:
         self.names = Names(self.rng)
         self.counter: dict[str, int] = defaultdict(int)
         self.ccgs: list[CcgPlan] = []
+        self.icbs: list[IcbPlan] = []
         self.trusts: list[str] = []
 
     def next_id(self, kind: str, width: int) -> str:
@@ -83,7 +103,7 @@ class Builder:
         self.world.add_node(pid, "Person", {"name": self.names.person(surname), "role_title": role_title})
         return pid
 
-    def interest(self, c: CcgPlan, person: str, rtype: str, org: str, nature: str, vf: str | None,
+    def interest(self, c: CcgPlan | IcbPlan, person: str, rtype: str, org: str, nature: str, vf: str | None,
                  vt: str | None = None, props: dict[str, Any] | None = None) -> None:
         p = dict(props or {})
         if vf:

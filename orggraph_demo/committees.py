@@ -1,5 +1,6 @@
 """Each CCG's primary care commissioning committee (PCCC) and governing body: their members, the
-members' declaration behaviour, and the planted composition and conflict scenarios."""
+members' declaration behaviour, and the planted composition and conflict scenarios. Committees and
+seats end with the CCG era (2022-06-30)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .builder import Builder, CcgPlan, Seat
-from .scale import ID_PREFIX
+from .scale import CCG_ERA_END, ID_PREFIX
 
 
 @dataclass
@@ -55,8 +56,9 @@ def _committee_nodes(b: Builder, c: CcgPlan) -> None:
                                      "committee_type": "pccc", "quorum": 3, "quorum_lay": 1})
     w.add_node(c.gb, "Committee", {"name": f"{c.name} Governing Body", "committee_type": "governing_body",
                                    "quorum": 6, "quorum_lay": 1})
-    w.add_rel(c.pccc, "COMMITTEE_OF", c.id, {"valid_from": "2015-04-01"})
-    w.add_rel(c.gb, "COMMITTEE_OF", c.id, {"valid_from": "2013-04-01"})
+    # Both end with the CCG era; the CCG node carries on as a sub-ICB location without committees.
+    w.add_rel(c.pccc, "COMMITTEE_OF", c.id, {"valid_from": "2015-04-01", "valid_to": CCG_ERA_END})
+    w.add_rel(c.gb, "COMMITTEE_OF", c.id, {"valid_from": "2013-04-01", "valid_to": CCG_ERA_END})
 
 
 def _officers(b: Builder, c: CcgPlan) -> _Officers:
@@ -80,10 +82,9 @@ def _officers(b: Builder, c: CcgPlan) -> _Officers:
 
 
 def _seat(b: Builder, c: CcgPlan, person: str, committee: str, role: str, mtype: str, voting: bool = True,
-          vf: str = "2018-04-01", vt: str | None = None) -> None:
-    props: dict[str, Any] = {"role": role, "member_type": mtype, "voting": voting, "valid_from": vf}
-    if vt:
-        props["valid_to"] = vt
+          vf: str = "2018-04-01", vt: str = CCG_ERA_END) -> None:
+    props: dict[str, Any] = {"role": role, "member_type": mtype, "voting": voting, "valid_from": vf,
+                             "valid_to": vt}
     b.world.add_rel(person, "SITS_ON", committee, props)
     c.members.append(Seat(person, committee, props))
 
@@ -116,4 +117,4 @@ def _seat_governing_body(b: Builder, c: CcgPlan, o: _Officers, gps: list[str]) -
     _seat(b, c, o.hospital_doc, c.gb, "member", "clinical")
     for k, gp in enumerate(gps[1:], start=1):
         # One GP leaves the governing body in the autumn: later decisions are not theirs.
-        _seat(b, c, gp, c.gb, "member", "gp", vt="2019-09-30" if k == 3 else None)
+        _seat(b, c, gp, c.gb, "member", "gp", vt="2019-09-30" if k == 3 else CCG_ERA_END)

@@ -1,5 +1,6 @@
-"""A year of committee meetings: attendance, decisions (awards and schemes), and how members voted or
-withdrew, as a chair would have managed the conflicts the register shows."""
+"""A year of CCG committee meetings (and the parts an ICB's meetings share): attendance, decisions
+(awards and schemes), and how members voted or withdrew, as a chair would have managed the conflicts
+the register shows."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from orggraph.temporal import is_live
 from .builder import Builder, CcgPlan, Seat
 from .names import TOPICS
 from .oracle import Walk, declaration_status, declarations_by_person
-from .scale import PCN_START, YEAR_END, YEAR_START
+from .scale import CCG_YEAR, PCN_START, Era
 from .world import World
 
 
-class _Statuses:
+class Statuses:
     """The generator's own view of a person's declaration status for a set of parties, for the chair."""
 
     def __init__(self, world: World, walk: Walk):
@@ -43,7 +44,7 @@ class _Meeting:
 
 
 def decisions(b: Builder, c: CcgPlan, walk: Walk) -> None:
-    status = _Statuses(b.world, walk)
+    status = Statuses(b.world, walk)
     seats: dict[str, list[Seat]] = defaultdict(list)
     for seat in c.members:
         seats[seat.committee].append(seat)
@@ -59,11 +60,11 @@ def decisions(b: Builder, c: CcgPlan, walk: Walk) -> None:
                 participation(b, c, meeting, did, parties, status)
 
 
-def _meeting(b: Builder, c: CcgPlan, committee: str, m: int, seats: list[Seat]) -> _Meeting:
-    """The ``m``-th meeting of the year, spread evenly, with who attended."""
+def new_meeting(b: Builder, committee: str, m: int, n: int, year: Era, seats: list[Seat]) -> _Meeting:
+    """The ``m``-th of ``n`` meetings in ``year``, spread evenly, with who attended."""
     w, rng, s = b.world, b.rng, b.scale
-    span = (YEAR_END - YEAR_START).days
-    day = YEAR_START + dt.timedelta(days=int((m + 0.5) * span / s.meetings_per_committee) + rng.randint(-5, 5))
+    span = (year.end - year.start).days
+    day = year.start + dt.timedelta(days=int((m + 0.5) * span / n) + rng.randint(-5, 5))
     on = day.isoformat()
     mid = b.next_id("MTG", 5)
     w.add_node(mid, "Meeting", {"name": f"{w.name(committee)}, {day:%d %B %Y}", "date": on})
@@ -71,22 +72,32 @@ def _meeting(b: Builder, c: CcgPlan, committee: str, m: int, seats: list[Seat]) 
     # One meeting in six has no attendance recorded (minutes list apologies only in prose).
     recorded = rng.random() > 1 / 6
     attendees = [seat.person for seat in live if rng.random() < s.attendance_rate] if recorded else []
-    if c.index == 0 and committee == c.pccc and m == 1:
-        recorded = True
-        if c.headline_director not in attendees:
-            attendees.append(c.headline_director)
-    if c.index % 3 == 1 and committee == c.pccc and m == 2:
-        # Two lay/executive members send apologies to a meeting deciding a local incentive
-        # scheme that every GP member has an interest in: it cannot be quorate.
-        recorded = True
-        away = [seat.person for seat in live if seat.props.get("member_type") in ("lay", "executive")][:2]
-        attendees = [seat.person for seat in live if seat.person not in away]
-    for p in attendees:
-        w.add_rel(p, "ATTENDED", mid)
     return _Meeting(mid, committee, on, live, attendees, recorded)
 
 
-class _Award(NamedTuple):
+def attend(b: Builder, meeting: _Meeting) -> None:
+    for p in meeting.attendees:
+        b.world.add_rel(p, "ATTENDED", meeting.id)
+
+
+def _meeting(b: Builder, c: CcgPlan, committee: str, m: int, seats: list[Seat]) -> _Meeting:
+    """The ``m``-th meeting of the CCG's year, with the planted attendance scenarios."""
+    meeting = new_meeting(b, committee, m, b.scale.meetings_per_committee, CCG_YEAR, seats)
+    if c.index == 0 and committee == c.pccc and m == 1:
+        meeting.recorded = True
+        if c.headline_director not in meeting.attendees:
+            meeting.attendees.append(c.headline_director)
+    if c.index % 3 == 1 and committee == c.pccc and m == 2:
+        # Two lay/executive members send apologies to a meeting deciding a local incentive
+        # scheme that every GP member has an interest in: it cannot be quorate.
+        meeting.recorded = True
+        away = [seat.person for seat in meeting.live if seat.props.get("member_type") in ("lay", "executive")][:2]
+        meeting.attendees = [seat.person for seat in meeting.live if seat.person not in away]
+    attend(b, meeting)
+    return meeting
+
+
+class Award(NamedTuple):
     awarded: list[str]
     affects: list[str]
     title: str
@@ -95,18 +106,24 @@ class _Award(NamedTuple):
 
 def decision(b: Builder, c: CcgPlan, meeting: _Meeting, kind: str | None) -> tuple[str, set[str]]:
     """A decision of ``kind`` (chosen at random when None) at ``meeting``; its id and its parties."""
-    w, rng = b.world, b.rng
+    w = b.world
     did = b.next_id("DEC", 5)
     if kind == "headline":
         # Awarded to the federation whose director sits on the PCCC and declared nothing.
         kind = "extended_access"
         fed = c.federations[0]
-        award = _Award([fed], [], f"Extended access service contract: {w.name(fed)}", 400_000)
+        award = Award([fed], [], f"Extended access service contract: {w.name(fed)}", 400_000)
         w.headline.update(decision=did, person=c.headline_director, committee=meeting.committee)
     else:
         kind = _kind(b, c, meeting, kind)
         award = _AWARDS[kind](b, c)
-    value_gbp = float(round(award.value * rng.uniform(0.6, 1.4), -3))
+    return record_decision(b, meeting, award, did, kind)
+
+
+def record_decision(b: Builder, meeting: _Meeting, award: Award, did: str, kind: str) -> tuple[str, set[str]]:
+    """The decision node and its links; its id and parties."""
+    w = b.world
+    value_gbp = float(round(award.value * b.rng.uniform(0.6, 1.4), -3))
     decision_type = "lis" if kind == "lis" else "contract_award" if award.awarded else "other"
     w.add_node(did, "Decision", {"name": award.title, "title": award.title, "date": meeting.on,
                                  "value_gbp": value_gbp, "decision_type": decision_type})
@@ -127,56 +144,56 @@ def _kind(b: Builder, c: CcgPlan, meeting: _Meeting, kind: str | None) -> str:
     return "community" if kind == "vanguard" and not c.vanguard else kind
 
 
-def _extended_access(b: Builder, c: CcgPlan) -> _Award:
+def _extended_access(b: Builder, c: CcgPlan) -> Award:
     fed = b.rng.choice(c.federations)
-    return _Award([fed], [], f"Extended access service contract: {b.world.name(fed)}", 400_000)
+    return Award([fed], [], f"Extended access service contract: {b.world.name(fed)}", 400_000)
 
 
-def _lis(b: Builder, c: CcgPlan) -> _Award:
-    return _Award([], list(c.practices), f"Local incentive scheme: {b.rng.choice(TOPICS)}", 150_000)
+def _lis(b: Builder, c: CcgPlan) -> Award:
+    return Award([], list(c.practices), f"Local incentive scheme: {b.rng.choice(TOPICS)}", 150_000)
 
 
-def _apms(b: Builder, c: CcgPlan) -> _Award:
+def _apms(b: Builder, c: CcgPlan) -> Award:
     p = b.rng.choice(c.practices)
-    return _Award([p], [], f"APMS contract variation: {b.world.name(p)}", 90_000)
+    return Award([p], [], f"APMS contract variation: {b.world.name(p)}", 90_000)
 
 
-def _pcn(b: Builder, c: CcgPlan) -> _Award:
+def _pcn(b: Builder, c: CcgPlan) -> Award:
     pcn = b.rng.choice(c.pcns)
-    return _Award([], [pcn], f"PCN extended hours funding: {b.world.name(pcn)}", 60_000)
+    return Award([], [pcn], f"PCN extended hours funding: {b.world.name(pcn)}", 60_000)
 
 
-def _merger(b: Builder, c: CcgPlan) -> _Award:
+def _merger(b: Builder, c: CcgPlan) -> Award:
     one, other = b.rng.sample(c.practices, 2)
-    return _Award([], [one, other], f"Practice merger: {b.world.name(one)} and {b.world.name(other)}", 0)
+    return Award([], [one, other], f"Practice merger: {b.world.name(one)} and {b.world.name(other)}", 0)
 
 
-def _community(b: Builder, c: CcgPlan) -> _Award:
+def _community(b: Builder, c: CcgPlan) -> Award:
     org = b.rng.choice([c.trust, *c.companies]) if c.companies else c.trust
-    return _Award([org], [], f"Community services contract: {b.world.name(org)}", 2_500_000)
+    return Award([org], [], f"Community services contract: {b.world.name(org)}", 2_500_000)
 
 
-def _care_homes(b: Builder, c: CcgPlan) -> _Award:
+def _care_homes(b: Builder, c: CcgPlan) -> Award:
     org = b.rng.choice(c.care_homes or [c.trust])
-    return _Award([org], [c.federations[0]], "Enhanced health in care homes service", 350_000)
+    return Award([org], [c.federations[0]], "Enhanced health in care homes service", 350_000)
 
 
-def _hospice(b: Builder, c: CcgPlan) -> _Award:
+def _hospice(b: Builder, c: CcgPlan) -> Award:
     org = b.rng.choice(c.charities or [c.trust])
-    return _Award([org], [], f"Palliative care grant: {b.world.name(org)}", 120_000)
+    return Award([org], [], f"Palliative care grant: {b.world.name(org)}", 120_000)
 
 
-def _vanguard(b: Builder, c: CcgPlan) -> _Award:
+def _vanguard(b: Builder, c: CcgPlan) -> Award:
     assert c.vanguard
-    return _Award([c.vanguard], [], f"MCP contract extension: {b.world.name(c.vanguard)}", 5_000_000)
+    return Award([c.vanguard], [], f"MCP contract extension: {b.world.name(c.vanguard)}", 5_000_000)
 
 
-def _diagnostics(b: Builder, c: CcgPlan) -> _Award:
+def _diagnostics(b: Builder, c: CcgPlan) -> Award:
     org = b.rng.choice(c.companies or [c.trust])
-    return _Award([org], [c.federations[-1]], f"Diagnostics contract: {b.world.name(org)}", 750_000)
+    return Award([org], [c.federations[-1]], f"Diagnostics contract: {b.world.name(org)}", 750_000)
 
 
-_AWARDS: dict[str, Callable[[Builder, CcgPlan], _Award]] = {
+_AWARDS: dict[str, Callable[[Builder, CcgPlan], Award]] = {
     "extended_access": _extended_access, "lis": _lis, "apms": _apms, "pcn": _pcn, "merger": _merger,
     "community": _community, "care_homes": _care_homes, "hospice": _hospice, "vanguard": _vanguard,
     "diagnostics": _diagnostics,
@@ -184,11 +201,19 @@ _AWARDS: dict[str, Callable[[Builder, CcgPlan], _Award]] = {
 
 
 def participation(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: set[str],
-                  status: _Statuses) -> None:
-    """Who voted and who withdrew, as a chair would have managed the conflicts the register shows."""
-    w, rng = b.world, b.rng
+                  status: Statuses) -> None:
+    """Who voted and who withdrew at a CCG committee; then the co-opted vote."""
     if not meeting.recorded:
         return  # "the committee agreed": no individual votes minuted
+    chair_manages(b, meeting, did, parties, status, c.headline_director if c.index == 0 else None)
+    _coopted_vote(b, c, meeting, did, parties, status)
+
+
+def chair_manages(b: Builder, meeting: _Meeting, did: str, parties: set[str], status: Statuses,
+                  votes_anyway: str | None) -> None:
+    """Who voted and who withdrew, as a chair would have managed the conflicts the register shows;
+    ``votes_anyway`` votes whatever the register says (a planted breach)."""
+    w, rng = b.world, b.rng
     voting = {seat.person for seat in meeting.live if seat.props.get("voting")}
     for person in meeting.attendees:
         declaration = status.declaration(person, parties, meeting.on)
@@ -196,8 +221,8 @@ def participation(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: 
             if person in voting:
                 w.add_rel(person, "VOTED_ON", did, {"vote": "for" if rng.random() < 0.9 else "against"})
             continue
-        if person == c.headline_director and c.index == 0:
-            choice = "vote"  # the headline breach
+        if person == votes_anyway:
+            choice = "vote"
         elif declaration == "declared":
             choice = rng.choices(("withdraw", "stay", "vote"), weights=(75, 15, 10))[0]
         elif declaration == "partial":
@@ -208,11 +233,10 @@ def participation(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: 
             w.add_rel(person, "WITHDREW_FROM", did)
         elif choice == "vote" and person in voting:
             w.add_rel(person, "VOTED_ON", did, {"vote": "for"})
-    _coopted_vote(b, c, meeting, did, parties, status)
 
 
 def _coopted_vote(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: set[str],
-                  status: _Statuses) -> None:
+                  status: Statuses) -> None:
     """A co-opted GP (no seat) votes on one decision in the second CCG: a decision-maker by vote alone."""
     if c.index % 3 == 1 and meeting.committee == c.pccc and "coopted" not in c.behaviour:
         gp = next((g for p in sorted(c.partners) for g in c.partners[p]

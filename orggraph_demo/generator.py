@@ -9,11 +9,12 @@ from __future__ import annotations
 from .builder import Builder
 from .committees import committees
 from .decisions import decisions
+from .icb import icb_decisions, icbs
 from .ods import OdsData
 from .organisations import organisations, vanguards
 from .people import people_and_interests, relatives
 from .registers import register
-from .scale import SCALES, Scale
+from .scale import ICB_YEAR, SCALES, Scale
 from .world import World
 
 
@@ -34,4 +35,11 @@ def generate(scale: str | Scale = "demo", seed: int = 42, ods: OdsData | None = 
     walk = b.world.walk()
     for c in b.ccgs:
         decisions(b, c, walk)
+    # The ICB era, after the CCG era is complete: the CCGs become sub-ICB locations of the ICBs.
+    icbs(b)
+    for i in b.icbs:
+        register(b, i, ICB_YEAR)
+    walk = b.world.walk()
+    for i in b.icbs:
+        icb_decisions(b, i, walk)
     return b.world

@@ -26,8 +26,8 @@ from orggraph.models import Node, Rel
 from orggraph.schema import SCHEMA
 from orggraph.temporal import Window, is_live, window_of
 
-from .planted import Declaration, Planted, PlantedConflict
-from .scale import YEAR_END, YEAR_START
+from .planted import Declaration, Planted, PlantedAudit, PlantedConflict
+from .scale import AUDIT_DATES, CCG_YEAR, ICB_YEAR
 
 
 class InterestPath(NamedTuple):
@@ -153,15 +153,26 @@ class _Minutes:
     voted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     withdrew: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     attended: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by meeting
+    # The era: when each node is live, each committee's commissioner, what each commissioner
+    # commissions, and each ICB's sub-ICB locations (all with the link's window).
+    node_window: dict[str, Window] = field(default_factory=dict)
+    committee_of: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
+    committees_of: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
+    commissioned: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
+    sicbls: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
+    decisions_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # by committee
 
     @classmethod
-    def of(cls, rels: Iterable[Rel]) -> _Minutes:
-        m = cls()
+    def of(cls, nodes: dict[str, Node], rels: Iterable[Rel]) -> _Minutes:
+        m = cls(node_window={nid: window_of(n.props) for nid, n in nodes.items()})
         for r in rels:
-            if r.type == "SITS_ON":
+            if r.type in ("COMMITTEE_OF", "COMMISSIONED_BY", "IN_ICB"):
+                m.era_link(r)
+            elif r.type == "SITS_ON":
                 m.seats[r.end].append(_Seat(r.start, r.props))
             elif r.type == "DECIDED_BY":
                 m.decided_by[r.start] = r.end
+                m.decisions_of[r.end].append(r.start)
             elif r.type == "AT_MEETING":
                 m.at_meeting[r.start] = r.end
             elif r.type in ("AWARDED_TO", "AFFECTS"):
@@ -174,11 +185,28 @@ class _Minutes:
                 m.attended[r.end].add(r.start)
         return m
 
+    def era_link(self, r: Rel) -> None:
+        window = window_of(r.props)
+        if r.type == "COMMITTEE_OF":
+            self.committee_of[r.start].append((r.end, window))
+            self.committees_of[r.end].append((r.start, window))
+        elif r.type == "COMMISSIONED_BY":
+            self.commissioned[r.end].append((r.start, window))
+        else:
+            self.sicbls[r.end].append((r.start, window))
+
+    def committee_live(self, committee: str, on: str) -> bool:
+        """A committee counts while its COMMITTEE_OF link and its commissioner are both live."""
+        return any(w.live(on) and self.node_window[k].live(on) for k, w in self.committee_of[committee])
+
     def present(self, decision: str) -> set[str]:
         meeting = self.at_meeting.get(decision)
         return self.attended.get(meeting, set()) if meeting else set()
 
     def live_seats(self, committee: str, on: str) -> list[_Seat]:
+        """Seats live on ``on`` of a committee that counts on ``on``."""
+        if not self.committee_live(committee, on):
+            return []
         return [s for s in self.seats[committee] if is_live(s.props, on)]
 
     def participation(self, person: str, decision: str) -> str:
@@ -192,10 +220,12 @@ class _Minutes:
         return "absent" if present else "unknown"
 
 
-def compute_planted(world: GeneratedWorld, max_hops: int = 4) -> Planted:
-    """What the rules say about the generated world, walked independently of the engine."""
+def compute_planted(world: GeneratedWorld, max_hops: int = 4, audit_dates: Sequence[str] = AUDIT_DATES) -> Planted:
+    """What the rules say about the generated world, walked independently of the engine: every
+    decision's conflicts and quorum, each PCCC's composition through its era's year, and the register
+    audit of every commissioner on each of ``audit_dates``."""
     walk = Walk({nid: n.label for nid, n in world.nodes.items()}, world.rels, max_hops)
-    minutes = _Minutes.of(world.rels)
+    minutes = _Minutes.of(world.nodes, world.rels)
     decls = declarations_by_person(world.declarations)
     conflicts: dict[tuple[str, str], PlantedConflict] = {}
     inquorate: set[str] = set()
@@ -207,8 +237,18 @@ def compute_planted(world: GeneratedWorld, max_hops: int = 4) -> Planted:
         if not _quorate(minutes, world.nodes[committee].props, did, on, {c.person_id for c in found}):
             inquorate.add(did)
     pcccs = [c for c in world.ids("Committee") if world.nodes[c].props.get("committee_type") == "pccc"]
-    failures = {c: bad for c in pcccs if (bad := _composition_failures(minutes, c))}
-    return Planted(conflicts, inquorate, failures, pcccs)
+    years = {c: _year_of(world, minutes, c) for c in pcccs}
+    failures = {c: bad for c in pcccs if (bad := _composition_failures(minutes, c, years[c]))}
+    commissioners = sorted(nid for nid, n in world.nodes.items() if n.label in SCHEMA.commissioner_labels)
+    audits = {(k, on): _audit(walk, minutes, decls, k, on) for k in commissioners for on in audit_dates}
+    return Planted(conflicts, inquorate, failures, pcccs, composition_years=years, audits=audits)
+
+
+def _year_of(world: GeneratedWorld, minutes: _Minutes, committee: str) -> tuple[str, str]:
+    """The generated year of a committee's era: an ICB's committee decides in 2023/24, a CCG's in 2019/20."""
+    icb = any(world.nodes[k].label == "ICB" for k, _ in minutes.committee_of[committee])
+    year = ICB_YEAR if icb else CCG_YEAR
+    return year.start.isoformat(), year.end.isoformat()
 
 
 def _conflicts(walk: Walk, minutes: _Minutes, decls: dict[str, list[Declaration]], did: str, on: str
@@ -243,12 +283,12 @@ def _quorate(minutes: _Minutes, spec: dict[str, Any], did: str, on: str, conflic
             and len(lay) >= int(spec.get("quorum_lay", 0)))
 
 
-def _composition_failures(minutes: _Minutes, committee: str) -> list[str]:
-    """The days of the year on which a PCCC's chair is not lay or lay and executive members do not
-    outnumber GP and clinical ones."""
+def _composition_failures(minutes: _Minutes, committee: str, year: tuple[str, str]) -> list[str]:
+    """The days of the committee's year on which a PCCC's chair is not lay or lay and executive
+    members do not outnumber GP and clinical ones."""
     bad = []
-    day = YEAR_START
-    while day <= YEAR_END:
+    day, end = dt.date.fromisoformat(year[0]), dt.date.fromisoformat(year[1])
+    while day <= end:
         on = day.isoformat()
         live = [s.props for s in minutes.live_seats(committee, on)]
         chairs = [props for props in live if props.get("role") == "chair"]
@@ -259,3 +299,43 @@ def _composition_failures(minutes: _Minutes, committee: str) -> list[str]:
             bad.append(on)
         day += dt.timedelta(days=1)
     return bad
+
+
+def _remit(minutes: _Minutes, commissioner: str, on: str) -> set[str]:
+    """What a commissioner's committees' members must declare about on ``on``: what it commissions,
+    what the sub-ICB locations whose IN_ICB to it is live commission (links live on ``on``), and every
+    party to its committees' decisions."""
+    remit = {org for org, w in minutes.commissioned[commissioner] if w.live(on)}
+    for sicbl, link in minutes.sicbls[commissioner]:
+        if link.live(on):
+            remit |= {org for org, w in minutes.commissioned[sicbl] if w.live(on)}
+    for committee, _ in minutes.committees_of[commissioner]:
+        for did in minutes.decisions_of[committee]:
+            remit |= minutes.parties[did]
+    return remit
+
+
+def _audit(walk: Walk, minutes: _Minutes, decls: dict[str, list[Declaration]], commissioner: str, on: str
+           ) -> list[PlantedAudit]:
+    """The register audit of a commissioner live on ``on``: each member of its committees (seats live
+    while the committee counts) with a live interest path to an organisation in its remit."""
+    if not minutes.node_window[commissioner].live(on):
+        return []
+    members: dict[str, set[str]] = defaultdict(set)
+    for committee, _ in minutes.committees_of[commissioner]:
+        for seat in minutes.live_seats(committee, on):
+            members[seat.person].add(committee)
+    remit = _remit(minutes, commissioner, on) if members else set()
+    rows = []
+    for person in sorted(members):
+        by_org: dict[str, list[InterestPath]] = defaultdict(list)
+        for path in walk.paths(person, remit, on):
+            by_org[path.nodes[-1]].append(path)
+        for org in sorted(by_org):
+            declaration, matched = declaration_status(by_org[org], decls[person], on)
+            rows.append(PlantedAudit(
+                person_id=person, org_id=org, commissioner_id=commissioner, as_of=on,
+                committees=frozenset(members[person]), declaration=declaration,
+                interest_types=frozenset(p.interest_type for p in by_org[org]),
+                paths=frozenset(p.nodes for p in by_org[org]), declaration_ids=matched))
+    return rows

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from .builder import Builder, CcgPlan
 from .ods import OdsData, OdsPractice
-from .scale import PCN_START, REGION_ID, VANGUARD_PROGRAMME_END, Scale
+from .scale import CCG_ERA_END, PCN_START, REGION_ID, VANGUARD_PROGRAMME_END, Scale
 
 
 class _CcgSpec(NamedTuple):
@@ -28,8 +28,9 @@ def organisations(b: Builder) -> None:
         if i % b.scale.ccgs_per_stp == 0:
             stp = _stp_and_trust(b)
         w.add_node(spec.code, "CCG", {"name": spec.name, "delegation_level": 3})
-        w.add_rel(spec.code, "IN_STP", stp, {"valid_from": "2016-04-01"})
-        c = CcgPlan(i, spec.code, spec.name, trust=b.trusts[-1])
+        # STPs gave way to ICBs: the CCG leaves its STP when it becomes a sub-ICB location.
+        w.add_rel(spec.code, "IN_STP", stp, {"valid_from": "2016-04-01", "valid_to": CCG_ERA_END})
+        c = CcgPlan(i, spec.code, spec.name, trust=b.trusts[-1], stp=stp)
         w.add_rel(c.trust, "COMMISSIONED_BY", spec.code, {"valid_from": "2013-04-01"})
         b.ccgs.append(c)
         if spec.real_practices:

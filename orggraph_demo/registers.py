@@ -9,27 +9,28 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from .builder import Builder, CcgPlan, Interest
+from .builder import Builder, CcgPlan, IcbPlan, Interest
 from .names import PLACE_QUALIFIERS
 from .planted import Declaration
-from .scale import ID_PREFIX
+from .scale import CCG_YEAR, ID_PREFIX, Era
 from .world import Register, World
 
 
-def register(b: Builder, c: CcgPlan) -> None:
-    """The CCG's register of interests: what each committee member chose to declare."""
+def register(b: Builder, c: CcgPlan | IcbPlan, year: Era = CCG_YEAR) -> None:
+    """The CCG's (or ICB's) register of interests for ``year``: what each committee member chose to
+    declare."""
     filename = f"register_{c.id}.xlsx"
-    reg = Register(c.id, f"{c.name}: Register of interests 2019/20", filename, [])
+    reg = Register(c.id, f"{c.name}: Register of interests {year.label}", filename, [])
     positions: dict[str, list[str]] = defaultdict(list)
     for seat in c.members:
         positions[seat.person].append(f"{'PCCC' if seat.committee == c.pccc else 'Governing body'} "
                                       f"{seat.props['role'].replace('_', ' ')} ({seat.props['member_type']})")
     for person in sorted(positions):
-        _declare(b, c, reg, person, "; ".join(positions[person]))
+        _declare(b, c, reg, person, "; ".join(positions[person]), year)
     _file(b, reg, filename)
 
 
-def _declare(b: Builder, c: CcgPlan, reg: Register, person: str, position: str) -> None:
+def _declare(b: Builder, c: CcgPlan | IcbPlan, reg: Register, person: str, position: str, year: Era) -> None:
     """One committee member's rows, as their declaration behaviour leaves them."""
     rng = b.rng
     behaviour = c.behaviour.get(person, "full")
@@ -46,9 +47,9 @@ def _declare(b: Builder, c: CcgPlan, reg: Register, person: str, position: str) 
     for j, interest in enumerate(chosen):
         date_from, date_to = interest.valid_from, interest.valid_to
         if behaviour == "stale" and j == 0:
-            date_to = "2019-03-31"  # says the interest ended; it did not
+            date_to = year.stale_to  # says the interest ended; it did not
         elif behaviour == "late" and j == 0:
-            date_from = "2019-11-01"  # declared only from November
+            date_from = year.late_from  # declared only from November
         if date_to and date_from and date_to < date_from:
             date_to = date_from
         _row(b, reg, person, shown, position, interest, date_from, date_to)
@@ -80,7 +81,8 @@ def _row(b: Builder, reg: Register, person: str, shown: str, position: str, inte
 
 
 def _file(b: Builder, reg: Register, filename: str) -> None:
-    """Add the register to the world; at national scale one combined file stands in for two hundred."""
+    """Add the register to the world; at national scale one combined file stands in for two hundred
+    and forty."""
     w = b.world
     if b.scale.n_ccgs > 10 and w.registers:
         combined = w.registers[0]
@@ -90,7 +92,7 @@ def _file(b: Builder, reg: Register, filename: str) -> None:
         combined.entries.extend(reg.entries)
         return
     if b.scale.n_ccgs > 10:
-        reg.filename, reg.title = "register_all_ccgs.xlsx", "Registers of interests 2019/20: all CCGs"
+        reg.filename, reg.title = "register_all_ccgs.xlsx", "Registers of interests: all CCGs and ICBs"
         for d in w.declarations:
             if d.register == filename:
                 d.register = reg.filename

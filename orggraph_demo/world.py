@@ -45,6 +45,11 @@ class World:
         self.nodes[nid] = node(nid, label, props, source=self.source)
         return nid
 
+    def update_node(self, nid: str, props: dict[str, Any]) -> None:
+        """Add properties to a node already generated (a CCG that becomes a sub-ICB location)."""
+        old = self.nodes[nid]
+        self.nodes[nid] = node(nid, old.label, {**old.props, **props}, source=self.source)
+
     def add_rel(self, start: str, rtype: str, end: str, props: dict[str, Any] | None = None) -> None:
         self.rels.append(rel(start, rtype, end, props or {}, source=self.source))
 

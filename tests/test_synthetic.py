@@ -171,10 +171,17 @@ def test_national_scale_from_the_same_code(national: World) -> None:
     assert 40_000 <= counts["Person"] <= 50_000
     assert counts["CCG"] == 200 and counts["Federation"] == 1_000 and counts["Vanguard"] == 50
     assert 9_000 <= counts["Decision"] <= 11_000
+    # The ICB era: one ICB per STP footprint (five CCGs each), each with its own PCCC.
+    assert counts["ICB"] == counts["STP"] == 40
     types = Counter(n.props["committee_type"] for n in national.nodes.values() if n.label == "Committee")
-    assert types == {"pccc": 200, "governing_body": 200}
+    assert types == {"pccc": 240, "governing_body": 200}
     committees_of = Counter(r.end for r in national.rels if r.type == "COMMITTEE_OF")
-    assert set(committees_of.values()) == {2}
+    assert {k: v for k, v in committees_of.items() if national.label(k) == "CCG"} == dict.fromkeys(
+        national.ids("CCG"), 2)
+    assert {k: v for k, v in committees_of.items() if national.label(k) == "ICB"} == dict.fromkeys(
+        national.ids("ICB"), 1)
+    in_icb = Counter(r.end for r in national.rels if r.type == "IN_ICB")
+    assert set(in_icb.values()) == {5} and len(in_icb) == 40
     names = [n.props["name"] for n in national.nodes.values() if n.label == "Person"]
     assert len(names) == len(set(names))
     assert {r.props["source"] for r in national.rels[:1000]} == {"synthetic:national:seed42"}
@@ -198,3 +205,119 @@ def test_real_practices_and_ccgs_with_ods(real_data: Path) -> None:
     others = [nid for nid in world.nodes if nid not in real_codes and nid not in ccgs]
     assert all(nid.startswith("SYN-") for nid in others)
     assert world.planted.conflicts
+
+
+def test_ccgs_become_sub_icb_locations_of_one_icb(demo: World) -> None:
+    """On 2022-07-01 the CCGs' committees, seats and STP links end; each CCG node carries on as a
+    sub-ICB location of SYN-ICB-1, which is in the region and has its own PCCC from 2022-07-01."""
+    assert demo.ids("ICB") == ["SYN-ICB-1"]
+    icb = demo.nodes["SYN-ICB-1"].props
+    assert icb["valid_from"] == "2022-07-01" and icb["name"].startswith("NHS ") and icb["name"].endswith(" ICB")
+    assert [(r.end, r.props) for r in demo.rels if r.type == "IN_REGION" and r.start == "SYN-ICB-1"] == [
+        ("SYN-REG-1", {"source": demo.source})]
+    ccgs = demo.ids("CCG")
+    assert len(ccgs) == 3
+    for ccg in ccgs:
+        props = demo.nodes[ccg].props
+        assert props["sicbl_name"] == f"{icb['name']} - {ccg}" and props["ods_role"] == "RO319"
+        assert "valid_to" not in props  # the node keeps existing as the SICBL
+        links = [r for r in demo.rels if r.start == ccg and r.type in ("IN_ICB", "IN_STP")]
+        assert sorted((r.type, r.end, r.props.get("valid_from"), r.props.get("valid_to")) for r in links) == [
+            ("IN_ICB", "SYN-ICB-1", "2022-07-01", None), ("IN_STP", "SYN-STP-01", "2016-04-01", "2022-06-30")]
+    committee_of = {r.start: r for r in demo.rels if r.type == "COMMITTEE_OF"}
+    ccg_committees = {c for c, r in committee_of.items() if r.end in ccgs}
+    assert len(ccg_committees) == 6 and all(committee_of[c].props["valid_to"] == "2022-06-30" for c in ccg_committees)
+    seats = [r for r in demo.rels if r.type == "SITS_ON"]
+    assert all(r.props["valid_to"] <= "2022-06-30" for r in seats if r.end in ccg_committees)
+    icb_seats = [r for r in seats if r.end not in ccg_committees]
+    assert {r.end for r in icb_seats} == {"SYN-COM-ICB-1-PCCC"} == {c for c, r in committee_of.items()
+                                                                     if r.end == "SYN-ICB-1"}
+    assert all(r.props["valid_from"] == "2022-07-01" and "valid_to" not in r.props for r in icb_seats)
+    # Some of its GP members are partners in practices its sub-ICB locations commission.
+    commissioner = {r.start: r.end for r in demo.rels if r.type == "COMMISSIONED_BY"}
+    gps = {r.start for r in icb_seats if r.props["member_type"] == "gp"}
+    partners = {(r.start, commissioner[r.end]) for r in demo.rels if r.type == "PARTNER_IN" and r.start in gps}
+    assert len(gps) == 3 and {gp for gp, _ in partners} == gps and {c for _, c in partners} <= set(ccgs)
+
+
+def test_icb_committee_decides_in_2023_24_within_its_area(demo: World) -> None:
+    decided = {r.start for r in demo.rels if r.type == "DECIDED_BY" and r.end == "SYN-COM-ICB-1-PCCC"}
+    dates = sorted(str(demo.nodes[d].props["date"]) for d in decided)
+    assert len(decided) >= 6 and dates[0] >= "2023-04-01" and dates[-1] <= "2024-03-31"
+    area = {r.start for r in demo.rels if r.type == "COMMISSIONED_BY"}
+    area |= {r.end for r in demo.rels if r.type == "MEMBER_OF" and r.start in area}
+    parties = {r.end for r in demo.rels if r.type in ("AWARDED_TO", "AFFECTS") and r.start in decided}
+    assert parties and parties <= area
+    assert {demo.label(p) for p in parties} >= {"Federation", "Practice"}
+    voted = {r.start for r in demo.rels if r.type == "VOTED_ON" and r.end in decided}
+    attended = {r.end for r in demo.rels if r.type == "ATTENDED" and r.start in voted}
+    assert voted and attended
+    icb_conflicts = [c for c in demo.planted.conflicts.values() if c.committee_id == "SYN-COM-ICB-1-PCCC"]
+    planted = demo.planted.conflicts[(demo.headline["icb_person"], demo.headline["icb_decision"])]
+    assert planted in icb_conflicts
+    assert (planted.declaration, planted.participation) == ("undeclared", "voted")
+    # CCG committees decided only in 2019/20; their composition is judged over that year, the ICB's over 2023/24.
+    assert demo.planted.composition_years["SYN-COM-ICB-1-PCCC"] == ("2023-04-01", "2024-03-31")
+    assert "SYN-COM-ICB-1-PCCC" not in demo.planted.composition_failures
+
+
+def test_audits_of_both_eras(demo: World) -> None:
+    """The CCG audits find their committee members in 2019 and nobody after the CCG era; the ICB's audit
+    finds its GP member's undeclared partnership in a practice a sub-ICB location commissions, which no
+    decision of the ICB's committee names: only the ICB era's remit reveals it."""
+    audits = demo.planted.audits
+    assert set(audits) == {(k, on) for k in ["SYN-CCG-001", "SYN-CCG-002", "SYN-CCG-003", "SYN-ICB-1"]
+                           for on in ("2019-12-31", "2024-03-31")}
+    for ccg in demo.ids("CCG"):
+        assert audits[(ccg, "2019-12-31")] and audits[(ccg, "2024-03-31")] == []
+    assert audits[("SYN-ICB-1", "2019-12-31")] == []  # the ICB did not exist yet
+    head = demo.headline["person"]  # the CCG-era headline director: found in 2019, not after the era
+    assert any(r.person_id == head for r in audits[("SYN-CCG-001", "2019-12-31")])
+    assert not any(r.person_id == head for (_, on), rows in audits.items() if on == "2024-03-31" for r in rows)
+    rows = {r.key: r for r in audits[("SYN-ICB-1", "2024-03-31")]}
+    hidden = rows[(demo.headline["icb_person"], demo.headline["icb_practice"])]
+    assert hidden.declaration == "undeclared" and hidden.committees == {"SYN-COM-ICB-1-PCCC"}
+    icb_decisions = {r.start for r in demo.rels if r.type == "DECIDED_BY" and r.end == "SYN-COM-ICB-1-PCCC"}
+    assert not any(r.end == hidden.org_id for r in demo.rels if r.start in icb_decisions)
+    assert {r.declaration for r in rows.values()} == {"declared", "undeclared"}
+
+
+def test_oracle_era_rules_on_a_small_world() -> None:
+    """A committee counts while its COMMITTEE_OF and its commissioner are live; an ICB's remit takes
+    in what a sub-ICB location commissions only while the IN_ICB link is live."""
+    from orggraph_demo import compute_planted
+    from orggraph_demo.planted import Declaration
+
+    nodes = {n.id: n for n in (
+        node("gp", "Person", {"name": "Ann Ashby"}), node("p1", "Practice", {"name": "One Surgery"}),
+        node("p2", "Practice", {"name": "Two Surgery"}), node("ccg", "CCG", {"name": "NHS A CCG"}),
+        node("icb", "ICB", {"name": "NHS B ICB", "valid_from": "2022-07-01"}),
+        node("old", "Committee", {"committee_type": "pccc", "quorum": 1}),
+        node("new", "Committee", {"committee_type": "pccc", "quorum": 1}),
+        node("d1", "Decision", {"date": "2022-08-01"}), node("d2", "Decision", {"date": "2022-08-01"}))}
+    rels = [rel("gp", "PARTNER_IN", "p1", {}), rel("gp", "PARTNER_IN", "p2", {}),
+            rel("p1", "COMMISSIONED_BY", "ccg", {}), rel("ccg", "IN_ICB", "icb", {"valid_from": "2022-07-01",
+                                                                                  "valid_to": "2023-12-31"}),
+            rel("old", "COMMITTEE_OF", "ccg", {"valid_to": "2022-06-30"}), rel("new", "COMMITTEE_OF", "icb", {}),
+            rel("gp", "SITS_ON", "old", {"voting": True}), rel("gp", "SITS_ON", "new", {"voting": True}),
+            rel("d1", "DECIDED_BY", "old", {}), rel("d1", "AWARDED_TO", "p2", {}),
+            rel("d2", "DECIDED_BY", "new", {}), rel("d2", "AWARDED_TO", "p2", {})]
+
+    class Small:
+        def __init__(self) -> None:
+            self.nodes, self.rels = nodes, rels
+            self.declarations = [Declaration("gp", "p2", None, None, "r.xlsx", 1)]
+
+        def ids(self, label: str) -> list[str]:
+            return sorted(n for n, v in nodes.items() if v.label == label)
+
+    planted = compute_planted(Small(), audit_dates=("2021-01-01", "2023-06-30", "2024-01-01"))
+    # After 2022-06-30 the CCG's committee no longer counts: only the ICB committee's decision has a maker.
+    assert set(planted.conflicts) == {("gp", "d2")}
+    audits = planted.audits
+    assert [r.org_id for r in audits[("ccg", "2021-01-01")]] == ["p1", "p2"]  # commissioned, and a party
+    assert audits[("icb", "2021-01-01")] == []  # not live yet
+    icb_2023 = {r.org_id: r.declaration for r in audits[("icb", "2023-06-30")]}
+    assert icb_2023 == {"p1": "undeclared", "p2": "declared"}  # p1 through the live IN_ICB
+    assert {r.org_id for r in audits[("icb", "2024-01-01")]} == {"p2"}  # IN_ICB ended
+    assert audits[("ccg", "2023-06-30")] == []  # its committee ended
