@@ -20,7 +20,7 @@ from loaders.base import (
     ProgressFn,
     head_lines,
 )
-from loaders.precedence import TOP_RANK, Ranking, ranking
+from loaders.precedence import TOP_RANK, Ranking, demote, ranking
 from orggraph.graph import OrgGraph
 from orggraph.models import Node, Record
 from orggraph.stores.base import Store
@@ -69,24 +69,24 @@ def load_file(store: Store, path: Path, *, kind: str | None = None, strict: bool
 
 def _parse_ranked(plan: Planned, graph: OrgGraph, progress: ProgressFn | None, as_of: str | None
                   ) -> tuple[ParsedFile, releases.ReleaseInfo | None]:
-    """Parse a file under its release's rank (see loaders.precedence): first as if it outranked every
-    file, then, only when the graph holds a release ranking as high or the file has no date, again."""
+    """Parse a file under its release's rank (see loaders.precedence): as if it outranked every file,
+    then its node records demoted where the graph outranks its real rank. A file with records but no
+    date is parsed again under its name's rank, links included, as before releases had dates."""
     ctx = LoadContext(graph=graph, progress=progress)
     kind = plan.kind() if plan.path.is_file() else None
     if kind is None or not releases.is_snapshot(kind):
         return _parse(plan, ctx), None
-    with ranking(Ranking(TOP_RANK, reconcile=True)):
+    top = Ranking(TOP_RANK, reconcile=True)
+    with ranking(top):
         parsed = _parse(plan, ctx)
     info = releases.infer(plan.path, plan.path.name, kind, parsed.records, parsed.release_date, as_of)
     assert info is not None
-    if info.date is None:
-        again = Ranking(info.rank, reconcile=False)
-    elif any((r.date, r.file) >= info.rank for r in releases.loaded_releases(graph)):
-        again = Ranking(info.rank, reconcile=True)
-    else:
-        return parsed, info
-    with ranking(again):
-        return _parse(plan, LoadContext(graph=graph, progress=progress)), info
+    if info.date is not None:
+        demote(parsed.records, graph, top, info.rank)
+    elif parsed.records:
+        with ranking(Ranking(info.rank, reconcile=False)):
+            parsed = _parse(plan, LoadContext(graph=graph, progress=progress))
+    return parsed, info
 
 
 def _to_write(graph: OrgGraph, parsed: ParsedFile, info: releases.ReleaseInfo | None) -> list[Record]:

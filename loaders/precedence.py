@@ -35,11 +35,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.releases import release_date_of
 from orggraph.graph import OrgGraph
+from orggraph.models import Node
 from orggraph.temporal import OPEN_HI
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -67,6 +68,9 @@ class Ranking:
 
     rank: Rank
     reconcile: bool = False
+    # node id -> ("full" | "mention", full marker): what each precedence question asked while parsing
+    # under TOP_RANK, so that the pipeline can answer it again once the file's rank is known.
+    asked: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 _CURRENT: ContextVar[Ranking | None] = ContextVar("orggraph_ranking", default=None)
@@ -102,6 +106,9 @@ def outranked(existing: dict[str, Any] | None, file_name: str) -> bool:
 def node_outranked(graph: OrgGraph, node_id: str, file_name: str, full_marker: str = "name") -> bool:
     """True when the graph holds ``node_id`` as a full record (it has ``full_marker``) from a higher-ranked
     file: the caller then writes its own record as a stub, filling only what is missing."""
+    current = _CURRENT.get()
+    if current is not None:
+        current.asked[node_id] = ("full", full_marker)
     existing = graph.g.nodes.get(node_id)
     if existing is None or full_marker not in existing:
         return False
@@ -116,6 +123,30 @@ def rel_outranked(graph: OrgGraph, start: str, rel_type: str, end: str, valid_fr
     if start not in graph.g or end not in graph.g:
         return False
     return outranked(graph.g.get_edge_data(start, end, f"{rel_type}|{valid_from or ''}"), file_name)
+
+
+def demote(records: list[Any], graph: OrgGraph, parsed_as: Ranking, rank: Rank) -> int:
+    """Answer again, under the file's real ``rank``, the node questions a parse under TOP_RANK asked:
+    a full record the graph outranks, or a first mention replacing a stub that now ranks as high,
+    becomes a stub. (Under TOP_RANK every answer was "write in full"; only those can change.) Returns
+    how many records were demoted."""
+    demoted = 0
+    for rec in records:
+        asked = parsed_as.asked.get(rec.id) if isinstance(rec, Node) else None
+        if asked is None or rec.stub:
+            continue
+        existing = graph.g.nodes.get(rec.id)
+        if existing is None:
+            continue
+        which, marker = asked
+        if which == "full":
+            stub = marker in existing and bool(existing.get("source")) and record_rank(existing) > rank
+        else:
+            stub = marker in existing or not record_rank(existing) < rank
+        if stub:
+            rec.stub = True
+            demoted += 1
+    return demoted
 
 
 class Mentions:
@@ -140,6 +171,9 @@ class Mentions:
         """Whether to write this mention of ``node_id`` as a stub (True) or as a replacing record."""
         if node_id in self.done:
             return True
+        current = _CURRENT.get()
+        if current is not None:
+            current.asked.setdefault(node_id, ("mention", full_marker))
         existing = self.graph.g.nodes.get(node_id)
         self.pending.append(node_id)
         if existing is None or full_marker in existing:

@@ -13,8 +13,9 @@ every release loaded, whatever the order they came in:
   (a) the stated end;
   (b) the end of the node the link points to (a CCG that eccg says closed on 2020-03-31 commissions
   nothing after that day);
-  (c) the day before a later link of the same entity and type starts (a practice's commissioners,
-  PCNs, STPs never overlap: when the next starts on J, this one ends on J-1 at the latest);
+  (c) for a link with a start date, the day before a later-starting link of the same entity and type
+  starts (a practice's commissioners, PCNs, STPs never overlap: when the next starts on J, this one
+  ends on J-1 at the latest);
   (d) the day before the first release after the link was first seen that does not report it.
   A release counts for (d) when it reports the same entity with another link of that type, or,
   for files that list everything they cover (:data:`loaders.releases.COMPLETE_KINDS`: ONS lookups,
@@ -30,6 +31,12 @@ gains facts (a store write sets properties, it never removes one), so an end onc
 whatever is loaded later; this rule has that property, so every load order reaches the same graph. A
 link reported again after a release that dropped it (with the same start date) therefore stays ended
 at the gap: ODS gives a returning link a new join date, which makes it a new link.
+
+For the same reason a link's start date is its identity (``valid_from`` is part of a relationship's
+key in both stores) and is never moved: when ODS names a new commissioner but keeps the old join date
+(A81630: 00M "from 2013-04-01" in 2019, 16C "from 2013-04-01" from 2021), the new link ends the old
+one at the first release without it, but itself still reaches back to 2013: on the older release's
+date both are live. Moving it would need a store write that deletes a relationship.
 
 Only entities the file touched are recomputed: the starts of the links it reports, the starts of
 links into nodes whose end date it changed, and, for files that list everything, every entity of
@@ -132,8 +139,9 @@ def _reconcile_entity(sub: OrgGraph, start: str, rel_type: str, complete: Iterab
         gaps = [r for r in scope if r > first and r not in mine]
         if gaps:
             candidates.append((day_before(min(gaps)), True))
-        later = [d.get("valid_from") for e, k, d in links
-                 if (e, k) != (end, key) and d.get("valid_from") and (valid_from is None or d["valid_from"] > valid_from)]
+        # A link without a start date says nothing about which came first: only dated links end so.
+        later = [d["valid_from"] for e, k, d in links
+                 if valid_from and (e, k) != (end, key) and (d.get("valid_from") or "") > valid_from]
         if later:
             candidates.append((day_before(min(str(s) for s in later)), True))
         for stated in (data.get("valid_to_stated"), sub.g.nodes[end].get("valid_to")):
