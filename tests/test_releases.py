@@ -171,8 +171,11 @@ def test_a_link_a_later_release_drops_ends_the_day_before_it(tmp_path: Path) -> 
     second.parent.mkdir()
     # P00001 under 00X in the release of 2018-05-01 (its latest date: P00002 opened then); under 00Y,
     # with no join date, in the release of 2019-06-01.
-    first.write_text(_row("P00001", "00X", "20100101", "20150101") + "\n" + _row("P00002", "00X", "20180501") + "\n")
-    second.write_text(_row("P00001", "00Y", "20100101") + "\n" + _row("P00002", "00X", "20190601") + "\n")
+    # P00003 moves from 00X to 00Z, which it joined on 2019-03-01: the old link ends the day before.
+    first.write_text("\n".join([_row("P00001", "00X", "20100101", "20150101"), _row("P00002", "00X", "20180501"),
+                                _row("P00003", "00X", "20100101", "20150101")]) + "\n")
+    second.write_text("\n".join([_row("P00001", "00Y", "20100101"), _row("P00002", "00X", "20190601"),
+                                 _row("P00003", "00Z", "20100101", "20190301")]) + "\n")
     exports = []
     for n, order in enumerate(([first, second], [second, first])):
         graph = _load(EmbeddedStore(tmp_path / f"{n}.json"), order)
@@ -181,9 +184,13 @@ def test_a_link_a_later_release_drops_ends_the_day_before_it(tmp_path: Path) -> 
         assert links["00X"]["valid_to_inferred"] is True
         assert links["00X"]["seen_in"] == "2018-05-01"
         assert "valid_to" not in links["00Y"] and links["00Y"]["valid_to_inferred"] is False
-        assert [e for e, _, _ in graph.out_rels("P00001", ["COMMISSIONED_BY"], on="2018-05-01")] == ["00X"]
-        # 00Y has no start date: the 2019 release says only that it holds on 2019-06-01.
+        # 00Y has no start date, so it reaches back (the 2019 release says only that it holds on 2019-06-01).
+        assert sorted(e for e, _, _ in graph.out_rels("P00001", ["COMMISSIONED_BY"], on="2018-05-01")) == ["00X", "00Y"]
         assert [e for e, _, d in graph.out_rels("P00001", ["COMMISSIONED_BY"]) if is_live(d, "2019-06-01")] == ["00Y"]
+        moved = {end: d for end, _, d in graph.out_rels("P00003", ["COMMISSIONED_BY"])}
+        assert (moved["00X"]["valid_to"], moved["00X"]["valid_to_inferred"]) == ("2019-02-28", True)
+        for day, commissioner in (("2018-05-01", "00X"), ("2019-02-28", "00X"), ("2019-03-01", "00Z")):
+            assert [e for e, _, _ in graph.out_rels("P00003", ["COMMISSIONED_BY"], on=day)] == [commissioner]
         # P00002 stays with 00X in both: one link, seen in both releases, open.
         [(end, _, d)] = list(graph.out_rels("P00002", ["COMMISSIONED_BY"]))
         assert (end, d["seen_in"], d.get("valid_to")) == ("00X", "2018-05-01 2019-06-01", None)
