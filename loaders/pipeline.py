@@ -91,9 +91,12 @@ def _parse_ranked(plan: Planned, graph: OrgGraph, progress: ProgressFn | None, a
 
 def _to_write(graph: OrgGraph, parsed: ParsedFile, info: releases.ReleaseInfo | None) -> list[Record]:
     """The file's records, and for a dated snapshot its reconciled links and its Release node."""
-    if info is None or info.date is None:
+    if info is None:
         return list(parsed.records)
+    # Undated files too: a full record must replace the release of what it overwrites.
     releases.stamp(parsed.records, info)
+    if info.date is None:
+        return list(parsed.records)
     plan = reconcile.plan(graph, parsed.records, info, releases.loaded_releases(graph))
     if plan.ended:
         parsed.report.notes.append(f"{plan.ended} snapshot link(s) given an end date across releases")

@@ -13,7 +13,8 @@ A file's release date is, in this order of preference:
    well: the snapshot already knew them.
 
 A file with none of these (an ONS lookup whose loader states no year, say) has no release date: it is
-loaded as before, ranked by its name only, and its links are not reconciled (the report says so).
+loaded as before, ranked by its name only, and its links are not reconciled (the report says so);
+its records carry ``release:<kind>:undated:<digest>`` and no Release node is made.
 
 Graph-CSV and register files are not snapshots: they have no release.
 
@@ -27,6 +28,7 @@ it says which release a record came from, and on what date that release was true
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,7 @@ BASIS_STATED = "stated in the file"
 BASIS_LATEST = "latest date in the file"
 DATE_PROPERTIES = ("valid_from", "valid_to", "open_date", "close_date")
 _PREFIX = "release:"
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class ReleaseInfo:
 
     @property
     def id(self) -> str:
-        return f"{_PREFIX}{self.kind}:{self.date}:{self.digest}"
+        return f"{_PREFIX}{self.kind}:{self.date or 'undated'}:{self.digest}"
 
     @property
     def rank(self) -> tuple[str, str]:
@@ -75,7 +78,7 @@ class ReleaseInfo:
         return node(self.id, RELEASE_LABEL, {
             "name": f"{self.kind} {self.date} ({self.file})", "kind": self.kind, "release_date": self.date,
             "basis": self.basis, "file": self.file, "covers": " ".join(covers),
-        })
+        }, source=self.file)
 
 
 def is_snapshot(kind: str) -> bool:
@@ -124,7 +127,7 @@ def release_date_of(release_id: Any) -> str:
     if not isinstance(release_id, str) or not release_id.startswith(_PREFIX):
         return ""
     parts = release_id.split(":")
-    return parts[2] if len(parts) == 4 and parts[2] != "None" else ""
+    return parts[2] if len(parts) == 4 and _DATE.match(parts[2]) else ""
 
 
 @dataclass(frozen=True)
