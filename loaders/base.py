@@ -75,6 +75,10 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # records by label/type
     error: str | None = None
+    # The date the file is a snapshot of, and how it was found (see loaders.releases); None for
+    # files that are not snapshots (graph CSVs, registers) or give no date at all.
+    release_date: str | None = None
+    release_basis: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -105,6 +109,7 @@ class ParsedFile:
         self.records: list[Record] = []
         self.rows: list[int] = []
         self.report = FileReport(file=path.name, kind=kind)
+        self.release_date: str | None = None  # set by loaders whose files state their own date
 
     def source(self, row: int) -> str:
         return f"{self.path.name}:{row}"

@@ -20,11 +20,13 @@ COMMON_NODE_PROPERTIES: dict[str, str] = {
     "valid_from": "date",
     "valid_to": "date",
     "source": "string",
+    "release": "string",
 }
 COMMON_REL_PROPERTIES: dict[str, str] = {
     "valid_from": "date",
     "valid_to": "date",
     "source": "string",
+    "release": "string",
 }
 ORGANISATION = "Organisation"
 

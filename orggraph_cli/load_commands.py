@@ -33,6 +33,10 @@ def _print_report(rep: Any) -> None:
         f"[{colour}]{rep.status}[/{colour}] {rep.file} ({rep.kind}): read {rep.read}, loaded {rep.loaded}, "
         f"rejected {len({r.row for r in rep.rejected})}, unresolved {len(rep.unresolved)}"
     )
+    if rep.release_date or rep.release_basis:
+        err_console.print(f"  release {rep.release_date} ({rep.release_basis})", markup=False, highlight=False)
+    elif rep.status == "loaded" and rep.kind not in ("graph-csv", "register"):
+        err_console.print("  release date unknown (no dates in the file; give one with --as-of)")
     if rep.error:
         err_console.print(f"  {rep.error}")
     for rej in rep.rejected[:20]:
@@ -54,10 +58,16 @@ def _print_report(rep: Any) -> None:
 @click.option("--strict", is_flag=True, help="Reject a whole file if any row is bad.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), help="Write the reports as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Release date of every ODS/ONS file loaded (default: the date the file states, else "
+                   "the latest date in it).")
 @click.pass_context
 def load(ctx: click.Context, paths: tuple[Path, ...], kind: str | None, strict: bool,
-         report_path: Path | None, quiet: bool) -> None:
-    """Load files (ODS, ONS, ePCN, registers of interests, graph CSVs) into the store."""
+         report_path: Path | None, quiet: bool, as_of: Any) -> None:
+    """Load files (ODS, ONS, ePCN, registers of interests, graph CSVs) into the store.
+
+    Each ODS/ONS file is a snapshot as of its release date; where releases overlap the newer release
+    wins, and a link a later release no longer reports ends in between."""
     # Lazy: the loaders (openpyxl, rapidfuzz) cost time that `--help` and the other commands need not pay.
     from loaders import available_kinds
     from loaders.pipeline import load_paths
@@ -68,7 +78,8 @@ def load(ctx: click.Context, paths: tuple[Path, ...], kind: str | None, strict: 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err_console, transient=True, disable=quiet or not err_console.is_terminal) as prog:
         reports = load_paths(store, list(paths), kind=kind, strict=strict,
-                             progress_factory=_progress_factory(prog))
+                             progress_factory=_progress_factory(prog),
+                             as_of=as_of.date().isoformat() if as_of else None)
     for rep in reports:
         _print_report(rep)
     if report_path:

@@ -133,7 +133,7 @@ def _memberships(graph: OrgGraph) -> set[tuple[str, str, str | None, str | None]
 
 
 def _pcns(graph: OrgGraph) -> dict[str, dict[str, object]]:
-    return {pid: {k: v for k, v in p.items() if k != "source"} for pid, p in graph.nodes("PCN")}
+    return {pid: {k: v for k, v in p.items() if k not in ("source", "release")} for pid, p in graph.nodes("PCN")}
 
 
 def test_epcn_workbook_and_csv_exports_agree(real_data: Path, tmp_path: Path) -> None:
