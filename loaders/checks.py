@@ -7,6 +7,7 @@ Both end in :class:`~loaders.base.FileRejected`, so the CLI prints one line and 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def first_fields(head: list[str]) -> list[str]:
     return [f.strip().lstrip("\ufeff") for f in next(csv.reader([head[0]]), [])]
 
 
-def no_records_reason(what: str, why: str, skipped: int, rejected: list[object]) -> str:
+def no_records_reason(what: str, why: str, skipped: int, rejected: Sequence[object]) -> str:
     """The one line a file that yields nothing of its kind is refused with, e.g. "0 GP practices: ..."."""
     detail = [f"{skipped} other rows skipped"] if skipped else []
     if rejected:

@@ -97,13 +97,13 @@ def _row(row: list[str], src: str, ctx: LoadContext, file_name: str) -> tuple[st
         return "CCG", [node(code, "CCG", dates, source=src, stub=node_outranked(graph, code, file_name, "valid_from")),
                        node(code, "CCG", {"name": name}, source=src, stub=True)]
     if SICBL in roles:
-        recs = [node(code, "CCG", {**dates, "sicbl_name": name, "ods_role": role}, source=src,
-                     stub=node_outranked(graph, code, file_name, "ods_role"))]
-        return "SICBL", recs + _in_icb(row, code, opened, closed, src, ctx, file_name)
+        sicbl = node(code, "CCG", {**dates, "sicbl_name": name, "ods_role": role}, source=src,
+                     stub=node_outranked(graph, code, file_name, "ods_role"))
+        return "SICBL", [sicbl, *_in_icb(row, code, opened, closed, src, ctx, file_name)]
     label = {HUB: "CommissioningHub", REPORTING_ENTITY: "ReportingEntity"}.get(roles[0])
     if label is None:
         return "other role", []
-    recs = [node(code, label, {**dates, "name": name, "ods_role": role}, source=src,
+    recs: list[Record] = [node(code, label, {**dates, "name": name, "ods_role": role}, source=src,
                  stub=node_outranked(graph, code, file_name, "ods_role"))]
     if label == "ReportingEntity":
         recs += _in_icb(row, code, opened, closed, src, ctx, file_name)

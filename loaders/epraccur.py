@@ -53,13 +53,13 @@ _SETTING = re.compile(r"^(\d{1,2}|RO\d+)$")
 class Layout(NamedTuple):
     """Where each specification column sits in the file, and what to call it in a report."""
 
-    index: dict[int, int]
+    columns: dict[int, int]
     names: dict[int, str]
     width: int
     first_row: int  # 1-based number of the first data row
 
     def get(self, row: list[str], n: int) -> str:
-        i = self.index.get(n)
+        i = self.columns.get(n)
         return row[i].strip() if i is not None and i < len(row) else ""
 
 
