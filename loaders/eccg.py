@@ -4,7 +4,8 @@ and sub-ICB reporting entities (headerless CSV, 27 columns like epraccur).
 Column 14 holds the ODS role and says what a row is:
 
 - blank: a CCG (all of them closed by now): ``CCG`` with its open and close dates as
-  ``valid_from``/``valid_to``; its name is written only where no other file named the CCG;
+  ``valid_from``/``valid_to`` and its name, written like a mention: an ONS lookup's record of the CCG
+  (mixed-case name, ONS code) is kept and only the dates are added;
 - ``RO319`` (also ``RO319|RO326``): a sub-ICB location (SICBL), the same ``CCG`` node as the CCG whose
   code it kept: ``sicbl_name`` (e.g. "NHS NORTH EAST AND NORTH CUMBRIA ICB - 16C") and ``ods_role``
   (the column as it is), never its CCG-era ``name``; an open SICBL gets ``IN_ICB`` to column 4's ICB
@@ -21,8 +22,8 @@ import re
 from pathlib import Path
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
-from loaders.checks import first_fields, no_records_reason, refuse_binary
-from loaders.precedence import node_outranked, rel_outranked
+from loaders.checks import ccg_marker, first_fields, no_records_reason, refuse_binary
+from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
 
@@ -57,6 +58,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     refuse_binary(path, "an ODS eccg CSV")
     out = ParsedFile(path, KIND)
     rows = read_csv_rows(path)
+    reader = _Reader(ctx, path.name)
     counts = {"CCG": 0, "SICBL": 0, "CommissioningHub": 0, "ReportingEntity": 0, "other role": 0}
     ties = 0
     for i, row in enumerate(rows, start=1):
@@ -68,9 +70,11 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             continue
         n_rejected = len(out.report.rejected)
         with out.row(i) as recs:
-            what, recs_of_row = _row(row, out.source(i), ctx, path.name)
+            what, recs_of_row = reader.row(row, out.source(i))
             recs.extend(recs_of_row)
-        if len(out.report.rejected) == n_rejected:
+        ok = len(out.report.rejected) == n_rejected
+        reader.mentions.row_loaded(ok)
+        if ok:
             counts[what] += 1
             ties += sum(1 for r in recs_of_row if getattr(r, "type", None) == "IN_ICB")
     ctx.tick(len(rows), len(rows))
@@ -82,45 +86,52 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     return out
 
 
-def _row(row: list[str], src: str, ctx: LoadContext, file_name: str) -> tuple[str, list[Record]]:
-    """What the row is (for the report's note) and its records."""
-    code, name, role = col(row, 1), col(row, 2), col(row, 14)
-    if not _CODE.match(code):
-        raise RecordError(COLUMNS[1], code, "expected an ODS code (3 or 5 capital letters/digits)")
-    if not _ROLE.match(role):
-        raise RecordError(COLUMNS[14], role, "expected an ODS role code such as RO319, or blank for a CCG")
-    opened, closed = yyyymmdd(col(row, 11), COLUMNS[11]), yyyymmdd(col(row, 12), COLUMNS[12])
-    dates = {"valid_from": opened, "valid_to": closed}
-    graph = ctx.graph
-    roles = role.split("|") if role else []
-    if not roles:
-        return "CCG", [node(code, "CCG", dates, source=src, stub=node_outranked(graph, code, file_name, "valid_from")),
-                       node(code, "CCG", {"name": name}, source=src, stub=True)]
-    if SICBL in roles:
-        sicbl = node(code, "CCG", {**dates, "sicbl_name": name, "ods_role": role}, source=src,
-                     stub=node_outranked(graph, code, file_name, "ods_role"))
-        return "SICBL", [sicbl, *_in_icb(row, code, opened, closed, src, ctx, file_name)]
-    label = {HUB: "CommissioningHub", REPORTING_ENTITY: "ReportingEntity"}.get(roles[0])
-    if label is None:
-        return "other role", []
-    recs: list[Record] = [node(code, label, {**dates, "name": name, "ods_role": role}, source=src,
-                 stub=node_outranked(graph, code, file_name, "ods_role"))]
-    if label == "ReportingEntity":
-        recs += _in_icb(row, code, opened, closed, src, ctx, file_name)
-    return label, recs
+class _Reader:
+    """Rows to records. A closed CCG is written like a mention (it only fills what ONS lookups leave
+    open, and its name only where no lookup names it); SICBLs, hubs and reporting entities are full
+    records ranked by file (see loaders.precedence)."""
 
+    def __init__(self, ctx: LoadContext, file_name: str):
+        self.graph, self.file_name = ctx.graph, file_name
+        self.mentions = Mentions(ctx.graph, file_name)
 
-def _in_icb(row: list[str], code: str, opened: str | None, closed: str | None, src: str, ctx: LoadContext,
-            file_name: str) -> list[Record]:
-    """An open organisation's ICB (column 4) as a stub ICB and IN_ICB from 2022-07-01 or its open date."""
-    icb = col(row, 4)
-    if closed or not _ICB_CODE.match(icb) or icb == "Q99":
-        return []
-    start = max(ICB_ERA_START, opened or ICB_ERA_START)
-    recs: list[Record] = [node(icb, "ICB", {}, source=src, stub=True)]
-    if not rel_outranked(ctx.graph, code, "IN_ICB", icb, start, file_name):
-        recs.append(rel(code, "IN_ICB", icb, {"valid_from": start}, source=src))
-    return recs
+    def row(self, row: list[str], src: str) -> tuple[str, list[Record]]:
+        """What the row is (for the report's note) and its records."""
+        code, name, role = col(row, 1), col(row, 2), col(row, 14)
+        if not _CODE.match(code):
+            raise RecordError(COLUMNS[1], code, "expected an ODS code (3 or 5 capital letters/digits)")
+        if not _ROLE.match(role):
+            raise RecordError(COLUMNS[14], role, "expected an ODS role code such as RO319, or blank for a CCG")
+        opened, closed = yyyymmdd(col(row, 11), COLUMNS[11]), yyyymmdd(col(row, 12), COLUMNS[12])
+        props = {"valid_from": opened, "valid_to": closed}
+        graph, file_name = self.graph, self.file_name
+        roles = role.split("|") if role else []
+        if not roles:
+            return "CCG", [node(code, "CCG", {**props, "name": name}, source=src,
+                                stub=self.mentions.stub(code, ccg_marker(graph, code)))]
+        if SICBL in roles:
+            sicbl = node(code, "CCG", {**props, "sicbl_name": name, "ods_role": role}, source=src,
+                         stub=node_outranked(graph, code, file_name, ccg_marker(graph, code)))
+            return "SICBL", [sicbl, *self.in_icb(row, code, opened, closed, src)]
+        label = {HUB: "CommissioningHub", REPORTING_ENTITY: "ReportingEntity"}.get(roles[0])
+        if label is None:
+            return "other role", []
+        recs: list[Record] = [node(code, label, {**props, "name": name, "ods_role": role}, source=src,
+                                   stub=node_outranked(graph, code, file_name, "ods_role"))]
+        if label == "ReportingEntity":
+            recs += self.in_icb(row, code, opened, closed, src)
+        return label, recs
+
+    def in_icb(self, row: list[str], code: str, opened: str | None, closed: str | None, src: str) -> list[Record]:
+        """An open organisation's ICB (column 4) as a stub ICB and IN_ICB from 2022-07-01 or its open date."""
+        icb = col(row, 4)
+        if closed or not _ICB_CODE.match(icb) or icb == "Q99":
+            return []
+        start = max(ICB_ERA_START, opened or ICB_ERA_START)
+        recs: list[Record] = [node(icb, "ICB", {}, source=src, stub=self.mentions.stub(icb, "name"))]
+        if not rel_outranked(self.graph, code, "IN_ICB", icb, start, self.file_name):
+            recs.append(rel(code, "IN_ICB", icb, {"valid_from": start}, source=src))
+        return recs
 
 
 LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

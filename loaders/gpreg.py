@@ -23,8 +23,8 @@ import re
 from pathlib import Path
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
-from loaders.checks import first_fields, no_records_reason, refuse_binary
-from loaders.precedence import node_outranked, rel_outranked
+from loaders.checks import ccg_marker, first_fields, no_records_reason, refuse_binary
+from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
 
@@ -81,6 +81,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
                            value=",".join(header[:8]))
     col = {h: i for i, h in enumerate(header)}
     seen: set[tuple[str, str]] = set()
+    mentions = Mentions(ctx.graph, path.name)
     dates: set[str] = set()
     for i, row in enumerate(rows[1:], start=2):
         if i % 2000 == 0:
@@ -91,10 +92,12 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             out.report.read += 1
             out.reject(i, "(row)", len(row), f"expected {len(header)} columns as in the header")
             continue
+        n_records = len(out.records)
         with out.row(i) as recs:
             cells = {h: row[j].strip() for h, j in col.items()}
             dates.add(extract_date(cells["EXTRACT_DATE"]))
-            recs.extend(_records(cells, era, out.source(i), ctx, path.name, seen))
+            recs.extend(_records(cells, era, out.source(i), ctx, mentions, seen))
+        mentions.row_loaded(len(out.records) > n_records)
     ctx.tick(len(rows), len(rows))
     if not out.records:
         raise FileRejected(path.name, no_records_reason("GP practices", "no row has a practice, PCN and "
@@ -114,8 +117,8 @@ def _code(cells: dict[str, str], column: str, pattern: re.Pattern[str], expected
 
 
 def _records(cells: dict[str, str], era: tuple[tuple[str, str, str, str | None, str], ...], src: str,
-             ctx: LoadContext, file_name: str, seen: set[tuple[str, str]]) -> list[Record]:
-    graph = ctx.graph
+             ctx: LoadContext, mentions: Mentions, seen: set[tuple[str, str]]) -> list[Record]:
+    graph, file_name = ctx.graph, mentions.file_name
     practice = _code(cells, "PRACTICE_CODE", _PRACTICE, "an ODS practice code (3-6 capital letters/digits)")
     # "U" / "Unallocated": a practice in no PCN.
     pcn = None if cells.get("PCN_CODE") == UNALLOCATED else _code(cells, "PCN_CODE", _PCN,
@@ -123,9 +126,10 @@ def _records(cells: dict[str, str], era: tuple[tuple[str, str, str, str | None, 
     ids = [_code(cells, code_col, _CODE, "an ODS or ONS code") for _, _, code_col, _, _ in era]
     recs: list[Record] = [
         node(practice, "Practice", {"name": cells.get("PRACTICE_NAME"), "postcode": cells.get("PRACTICE_POSTCODE")},
-             source=src, stub=True)]
+             source=src, stub=mentions.stub(practice, "status"))]
     if pcn is not None:
-        recs.append(node(pcn, "PCN", {"name": cells.get("PCN_NAME")}, source=src, stub=True))
+        recs.append(node(pcn, "PCN", {"name": cells.get("PCN_NAME")}, source=src,
+                         stub=mentions.stub(pcn, "valid_from")))
         if not rel_outranked(graph, practice, "MEMBER_OF", pcn, None, file_name):
             recs.append(rel(practice, "MEMBER_OF", pcn, source=src))
     for (entity, label, _, ons_col, name_col), code in zip(era, ids, strict=True):
@@ -137,7 +141,7 @@ def _records(cells: dict[str, str], era: tuple[tuple[str, str, str, str | None, 
         props["sicbl_name" if era is ICB_ERA and entity == "ccg" else "name"] = cells.get(name_col)
         if label == "STP":
             props = {"name": cells.get(name_col), "ods_code": cells.get("STP_CODE")}
-        marker = "sicbl_name" if "sicbl_name" in props else ("ons_code" if label in ("CCG", "ICB") else "name")
+        marker = ccg_marker(graph, code) if label == "CCG" else "name"
         recs.append(node(code, label, props, source=src, stub=node_outranked(graph, code, file_name, marker)))
     links = (("IN_ICB", None) if era is ICB_ERA else ("IN_STP", None), ("IN_REGION", None))
     for (rtype, _), a, b in zip(links, ids, ids[1:], strict=False):
