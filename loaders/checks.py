@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from loaders.base import FileRejected
-from orggraph.graph import OrgGraph
 
 # The first bytes of files people give by mistake, and what to call them.
 _MAGIC = ((b"PK\x03\x04", "a zip archive or an xlsx workbook"), (b"\x89PNG", "a PNG image"),
@@ -85,16 +84,3 @@ def sheet_names(path: Path) -> list[str]:
     """The sheet names of a workbook ([] if it cannot be read)."""
     return [title for title, _ in workbook_heads(path)]
 
-
-# Properties only a full record of a CCG / sub-ICB location carries (ONS lookups, eccg, gp-reg); a CCG
-# node with none of them is a stub (named in passing by epraccur or ePCN, or a closed CCG from eccg).
-CCG_FULL_MARKERS = ("ons_code", "sicbl_name", "ods_role")
-
-
-def ccg_marker(graph: OrgGraph, code: str) -> str:
-    """The full-record property a CCG node has (to compare ranks on), or ``ons_code`` if it has none.
-
-    Every loader that writes a CCG compares file ranks on the same properties, so which file's record
-    wins does not depend on the order files are loaded in."""
-    existing = graph.g.nodes.get(code) or {}
-    return next((m for m in CCG_FULL_MARKERS if m in existing), CCG_FULL_MARKERS[0])

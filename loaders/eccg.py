@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
-from loaders.checks import ccg_marker, first_fields, no_records_reason, refuse_binary
+from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
@@ -87,9 +87,9 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
 
 
 class _Reader:
-    """Rows to records. A closed CCG is written like a mention (it only fills what ONS lookups leave
-    open, and its name only where no lookup names it); SICBLs, hubs and reporting entities are full
-    records ranked by file (see loaders.precedence)."""
+    """Rows to records. A CCG or SICBL is named like a mention (an ONS lookup's record of it wins, see
+    loaders.precedence), so its name, ONS code and source do not depend on the load order; the ODS role
+    and dates only eccg gives. Hubs and reporting entities are full records ranked by file."""
 
     def __init__(self, ctx: LoadContext, file_name: str):
         self.graph, self.file_name = ctx.graph, file_name
@@ -108,11 +108,13 @@ class _Reader:
         roles = role.split("|") if role else []
         if not roles:
             return "CCG", [node(code, "CCG", {**props, "name": name}, source=src,
-                                stub=self.mentions.stub(code, ccg_marker(graph, code)))]
+                                stub=self.mentions.stub(code, "ons_code"))]
         if SICBL in roles:
-            sicbl = node(code, "CCG", {**props, "sicbl_name": name, "ods_role": role}, source=src,
-                         stub=node_outranked(graph, code, file_name, ccg_marker(graph, code)))
-            return "SICBL", [sicbl, *self.in_icb(row, code, opened, closed, src)]
+            # The name as a mention (an ONS lookup's spelling wins); role and dates, which only eccg gives,
+            # in full but without a source, so the node's source stays that of the file that names it.
+            sicbl = [node(code, "CCG", {"sicbl_name": name}, source=src, stub=self.mentions.stub(code, "ons_code")),
+                     node(code, "CCG", {**props, "ods_role": role})]
+            return "SICBL", [*sicbl, *self.in_icb(row, code, opened, closed, src)]
         label = {HUB: "CommissioningHub", REPORTING_ENTITY: "ReportingEntity"}.get(roles[0])
         if label is None:
             return "other role", []

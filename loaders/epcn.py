@@ -33,7 +33,7 @@ from loaders.base import (
     read_csv_rows,
     yyyymmdd,
 )
-from loaders.checks import ccg_marker, no_records_reason, refuse_binary, sheet_names
+from loaders.checks import no_records_reason, refuse_binary, sheet_names
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import node, rel
@@ -263,7 +263,7 @@ def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: An
     # A sub-ICB location's name ("NHS SOUTH WEST LONDON ICB - 36L") is not the CCG's name.
     named = "sicbl_name" if ccg_name.endswith(f" - {ccg}") else "name"
     recs.append(node(ccg, "CCG", {named: ccg_name}, source=src,
-                     stub=mentions.stub(ccg, ccg_marker(graph, ccg))))
+                     stub=mentions.stub(ccg, "ons_code")))
     mentions.written(pcn)
     recs.append(node(pcn, "PCN", {"name": name, "postcode": _text(cell(row, "postcode")),
                                   "valid_from": opened, "valid_to": closed},

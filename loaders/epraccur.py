@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
-from loaders.checks import ccg_marker, first_fields, no_records_reason, refuse_binary
+from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
@@ -177,7 +177,7 @@ class _Rows:
             out.unresolved(i, code, "no commissioner code: practice loaded without COMMISSIONED_BY")
             return recs
         recs.append(node(commissioner, "CCG", {}, source=src,
-                         stub=self.mentions.stub(commissioner, ccg_marker(graph, commissioner))))
+                         stub=self.mentions.stub(commissioner, "ons_code")))
         joined = yyyymmdd(lay.get(row, 16), lay.names[16])
         left = yyyymmdd(lay.get(row, 17), lay.names[17])
         if rel_outranked(graph, code, "COMMISSIONED_BY", commissioner, joined, file_name):

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
-from loaders.checks import ccg_marker, first_fields, no_records_reason, refuse_binary
+from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
@@ -141,7 +141,7 @@ def _records(cells: dict[str, str], era: tuple[tuple[str, str, str, str | None, 
         props["sicbl_name" if era is ICB_ERA and entity == "ccg" else "name"] = cells.get(name_col)
         if label == "STP":
             props = {"name": cells.get(name_col), "ods_code": cells.get("STP_CODE")}
-        marker = ccg_marker(graph, code) if label == "CCG" else "name"
+        marker = "ons_code" if label == "CCG" else "name"
         recs.append(node(code, label, props, source=src, stub=node_outranked(graph, code, file_name, marker)))
     links = (("IN_ICB", None) if era is ICB_ERA else ("IN_STP", None), ("IN_REGION", None))
     for (rtype, _), a, b in zip(links, ids, ids[1:], strict=False):

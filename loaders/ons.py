@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
-from loaders.checks import ccg_marker, no_records_reason, refuse_binary, workbook_heads
+from loaders.checks import no_records_reason, refuse_binary, workbook_heads
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.graph import OrgGraph
@@ -289,10 +289,10 @@ class _Records:
         name, ons = got.get((entity, "NM")), got.get((entity, "CD"))
         if entity == "CCG":
             return node(code, "CCG", {"name": name, "ons_code": ons}, source=src,
-                        stub=node_outranked(graph, code, file_name, ccg_marker(graph, code)))
+                        stub=node_outranked(graph, code, file_name, "ons_code"))
         if entity == "LOC":  # the CCG node of the code the sub-ICB location kept; its CCG-era name untouched
             return node(code, "CCG", {"sicbl_name": name, "ons_code": ons}, source=src,
-                        stub=node_outranked(graph, code, file_name, ccg_marker(graph, code)))
+                        stub=node_outranked(graph, code, file_name, "ons_code"))
         if entity == "STP":
             return node(code, "STP", {"name": name, "ods_code": got.get(("STP", "CDH"))}, source=src,
                         stub=node_outranked(graph, code, file_name))
