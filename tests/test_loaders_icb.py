@@ -231,6 +231,33 @@ def test_gp_reg_pat_prac_map(real2: Path, tmp_path: Path) -> None:
     assert rels(store, "COMMISSIONED_BY") == []  # undated: it would give a second live commissioner
 
 
+def test_gp_reg_icb_era_columns(real2: Path, tmp_path: Path) -> None:
+    # No ICB-era copy could be had: rebuild one from the real CCG-era rows with the ICB-era column names
+    # and the July 2022 lookup's codes (the SICBL kept the CCG code).
+    lookup = rows_of(real2 / "ons_loc22_icb22_nhser22_jul2022.csv")
+    icb_of = {r[1]: r for r in lookup[1:]}
+    rows = rows_of(real2 / "gp-reg-pat-prac-map_2022-01.csv")
+    col = {h: i for i, h in enumerate(rows[0])}
+    header = ["PUBLICATION", "EXTRACT_DATE", "PRACTICE_CODE", "PRACTICE_NAME", "PRACTICE_POSTCODE", "PCN_CODE",
+              "PCN_NAME", "ONS_SUB_ICB_LOCATION_CODE", "SUB_ICB_LOCATION_CODE", "SUB_ICB_LOCATION_NAME",
+              "ONS_ICB_CODE", "ICB_CODE", "ICB_NAME", "ONS_COMM_REGION_CODE", "COMM_REGION_CODE", "COMM_REGION_NAME"]
+    out = [header]
+    for r in rows[1:40]:
+        loc = icb_of[r[col["CCG_CODE"]]]
+        out.append([r[0], "01Jul2023", *r[2:7], loc[0], loc[1], loc[2], loc[3], loc[4], loc[5], loc[6], loc[7], loc[8]])
+    path = tmp_path / "data.csv"
+    with path.open("w", newline="") as fh:
+        csv.writer(fh).writerows(out)
+    assert detect(path) == "gp-reg"
+    assert parse_file(path, LoadContext()).release_date == "2023-07-01"
+    store = loaded(tmp_path, path)
+    assert {(a, b, d["valid_from"]) for a, b, d in rels(store, "IN_ICB")} == {(r[8], r[11], ICB_ERA) for r in out[1:]}
+    assert {(a, b) for a, b, _ in rels(store, "IN_REGION")} == {(r[11], r[14]) for r in out[1:]}
+    g = store.graph()
+    assert all(g.node(r[8])["sicbl_name"] == r[9] for r in out[1:])  # type: ignore[index]
+    assert rels(store, "COMMISSIONED_BY") == [] and rels(store, "IN_STP") == []
+
+
 # ---- detection and loud failures -----------------------------------------------------------------
 REAL2_KINDS = {
     "epraccur_2021-11.csv": "epraccur", "epraccur_2023-02.csv": "epraccur", "epraccur_2024-05.csv": "epraccur",
