@@ -109,7 +109,7 @@ class ParsedFile:
         self.records: list[Record] = []
         self.rows: list[int] = []
         self.report = FileReport(file=path.name, kind=kind)
-        self.release_date: str | None = None  # set by loaders whose files state their own date
+        self.release_date: str | None = None  # ISO date the file states for itself (EXTRACT_DATE, ONS year code)
 
     def source(self, row: int) -> str:
         return f"{self.path.name}:{row}"

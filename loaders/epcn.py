@@ -33,6 +33,7 @@ from loaders.base import (
     read_csv_rows,
     yyyymmdd,
 )
+from loaders.checks import no_records_reason, refuse_binary, sheet_names
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import node, rel
@@ -61,6 +62,9 @@ PARTNER_COLUMNS = {
     "start": ("Practice to PCN Relationship Start Date", True),
     "end": ("Practice to PCN Relationship End Date", True),
 }
+# From July 2022 ODS renamed the commissioner columns after the sub-ICB location.
+ICB_ERA_TITLES = {"Current Clinical Commissioning Group Code": ("Current Sub ICB Loc Code",),
+                  "Clinical Commissioning Group Name": ("Sub ICB Location",)}
 LAYOUTS = {DETAILS_SHEET: DETAILS_COLUMNS, PARTNERS_SHEET: PARTNER_COLUMNS}
 _PCN_CODE = re.compile(r"^U\d{5}$")
 _ORG_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
@@ -76,10 +80,13 @@ def _columns(header: list[Any], layout: dict[str, tuple[str, bool]]) -> dict[str
     names = [_norm(h) for h in header]
     out: dict[str, int] = {}
     for fld, (title, required) in layout.items():
-        want = _norm(title)
-        hit = next((i for i, n in enumerate(names) if n == want), None)
-        if hit is None:
-            hit = next((i for i, n in enumerate(names) if n.startswith(want)), None)
+        hit = None
+        for want in (_norm(t) for t in (title, *ICB_ERA_TITLES.get(title, ()))):
+            hit = next((i for i, n in enumerate(names) if n == want), None)
+            if hit is None:
+                hit = next((i for i, n in enumerate(names) if n.startswith(want)), None)
+            if hit is not None:
+                break
         if hit is not None:
             out[fld] = hit
         elif required:
@@ -97,7 +104,8 @@ def _which_sheet(header: list[Any]) -> str | None:
 
 def sniff(path: Path, head: list[str]) -> bool:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return "pcn" in path.name.lower()
+        sheets = {_norm(s) for s in sheet_names(path)}
+        return bool(sheets & {_norm(DETAILS_SHEET), _norm(PARTNERS_SHEET)})
     if not head:
         return False
     return _which_sheet(next(csv.reader([head[0]]))) is not None
@@ -184,7 +192,10 @@ def _xlsx_sheets(path: Path) -> list[_Sheet]:
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     out = ParsedFile(path, KIND)
-    sheets = _xlsx_sheets(path) if path.suffix.lower() in (".xlsx", ".xlsm") else [_csv_sheet(path)]
+    workbook = path.suffix.lower() in (".xlsx", ".xlsm")
+    if not workbook:
+        refuse_binary(path, "an ePCN CSV export")
+    sheets = _xlsx_sheets(path) if workbook else [_csv_sheet(path)]
     # Row numbers restart on each sheet, so the report's file names the sheet too.
     # One set of mentions for the whole workbook: a PCN its Details sheet writes in full must not be
     # replaced by the Partner sheet's mention of it.
@@ -193,6 +204,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         kind = f"sheet {sheet.name!r}" if sheet.source_prefix != path.name else f"export of {sheet.name!r}"
         out.report.notes.append(f"{kind}, header on row {sheet.header_row}")
         _parse_sheet(out, sheet, ctx, path.name, mentions, multi=len(sheets) > 1)
+    if not out.records:
+        raise FileRejected(path.name, no_records_reason("PCNs or memberships", "no row has a PCN code (U and 5 "
+                                                        "digits) with its commissioner or practice", 0,
+                                                        list(out.report.rejected)))
     return out
 
 
@@ -244,7 +259,10 @@ def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: An
         raise RecordError(t["name"][0], "", "expected the PCN's name")
     opened = _date(cell(row, "open"), t["open"][0])
     closed = _date(cell(row, "close"), t["close"][0])
-    recs.append(node(ccg, "CCG", {"name": _text(cell(row, "ccg_name"))}, source=src,
+    ccg_name = _text(cell(row, "ccg_name"))
+    # A sub-ICB location's name ("NHS SOUTH WEST LONDON ICB - 36L") is not the CCG's name.
+    named = "sicbl_name" if ccg_name.endswith(f" - {ccg}") else "name"
+    recs.append(node(ccg, "CCG", {named: ccg_name}, source=src,
                      stub=mentions.stub(ccg, "ons_code")))
     mentions.written(pcn)
     recs.append(node(pcn, "PCN", {"name": name, "postcode": _text(cell(row, "postcode")),

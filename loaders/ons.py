@@ -1,4 +1,6 @@
-"""ONS lookups: CCG -> STP, STP -> NHS England region, and the chains and footprint lists built from them.
+"""ONS lookups: CCG -> STP, STP -> NHS England region, sub-ICB location -> ICB -> region, the chains and
+footprint lists built from them, and ICB name lists. CSV or the XLSX ONS publishes (first sheet with such
+a header; the ``Metadata`` sheet is ignored).
 
 The header says what a file holds. Columns are named ``<ENTITY><yy><PART>`` (``CCG19CD``,
 ``STP20CDH``, ``NHSER20NM``) or ``<ENTITY>_<PART>`` in derived files (``NHSER_CDH``, ``STP_CD``),
@@ -8,7 +10,20 @@ year. Other columns (ONS's ``FID``, counts in derived files) are ignored. Any co
 - CCG -> STP (``CCGxxCD, CCGxxCDH, CCGxxNM, STPxxCD, [STPxxCDH,] STPxxNM``),
 - STP -> region (``STPxxCD, STPxxCDH, STPxxNM, NHSERxxCD, NHSERxxCDH, NHSERxxNM``),
 - the CCG -> STP -> region chain (all three groups),
-- a list of STP footprints (``STP_CD, STP_NM``).
+- a list of STP footprints (``STP_CD, STP_NM``),
+- sub-ICB location -> ICB -> region (``LOC22CD, LOC22CDH, LOC22NM, ICB22CD, ICB22CDH, ICB22NM,
+  NHSER22CD, NHSER22CDH, NHSER22NM``; ``SICBLxx`` columns are read like ``LOCxx``),
+- a list of ICBs (``ICB24CD, ICB24CDH, ICB24NM``).
+
+A sub-ICB location is the ``CCG`` node of the code it kept: the lookup gives it ``ons_code`` and
+``sicbl_name`` (never ``name``, the CCG-era name). An ``ICB`` is keyed by its ODS Q-code with the ONS E54
+code in ``ons_code``. ``IN_ICB`` SICBL -> ICB starts on 2022-07-01, the day ICBs took over; ``IN_REGION``
+ICB -> region is a snapshot like STP -> region.
+
+Release date: ONS names each lookup after the date it describes, and the year in the column codes says
+which: ``release_date`` is 1 April of that year (CCG19 -> 2019-04-01, STP20/NHSER20 -> 2020-04-01),
+except the July 2022 lookup (LOC22/ICB22 -> 2022-07-01) and the December 2024 ICB names list (ICB24
+without sub-ICB locations -> 2024-12-01). A file without a year in its columns has none.
 
 Identity: a ``CCG`` is keyed by its ODS code (CDH), with the ONS E38 code kept in ``ons_code``; an
 ``STP`` by its ONS E54 code, with the ODS code kept in ``ods_code`` when the file has one; a
@@ -31,16 +46,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.checks import no_records_reason, refuse_binary, workbook_heads
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.graph import OrgGraph
 from orggraph.models import Record, node, rel
 
 KIND = "ons"
-DESCRIPTION = "ONS lookups: CCG->STP and STP->NHS England region (any year), derived chains and STP lists"
+DESCRIPTION = ("ONS lookups (CSV or XLSX, any year): CCG->STP, STP->region, sub-ICB location->ICB->region, "
+               "STP and ICB lists")
 
-_COLUMN = re.compile(r"^(CCG|STP|NHSER)(\d\d)?_?(CDH|CD|NM)$", re.IGNORECASE)
-ENTITIES = ("CCG", "STP", "NHSER")
+_COLUMN = re.compile(r"^(CCG|SICBL|LOC|STP|ICB|NHSER)(\d\d)?_?(CDH|CD|NM)$", re.IGNORECASE)
+ENTITIES = ("CCG", "LOC", "STP", "ICB", "NHSER")
+ICB_ERA_START = "2022-07-01"
+# Lookups ONS dates other than 1 April: (entity whose year counts, year) -> date.
+_RELEASES = {("LOC", "22"): "2022-07-01", ("ICB", "22"): "2022-07-01", ("ICB", "24"): "2024-12-01"}
 
 
 class _Format(NamedTuple):
@@ -55,13 +75,20 @@ _FORMATS: dict[tuple[str, str], _Format] = {
     # 3 characters until 2020; CCGs formed by the April 2021 mergers got 5 (e.g. "M2L0M").
     ("CCG", "CDH"): _Format(re.compile(r"^[0-9A-Z]{3}(?:[0-9A-Z]{2})?$"),
                             "an ODS CCG code (3 or 5 capital letters/digits)"),
+    ("LOC", "CD"): _Format(re.compile(r"^E38\d{6}$"), "an ONS sub-ICB location code (E38 and 6 digits)"),
+    ("LOC", "CDH"): _Format(re.compile(r"^[0-9A-Z]{3}(?:[0-9A-Z]{2})?$"),
+                            "an ODS sub-ICB location code (3 or 5 capital letters/digits)"),
+    ("ICB", "CD"): _Format(re.compile(r"^E54\d{6}$"), "an ONS ICB code (E54 and 6 digits)"),
+    ("ICB", "CDH"): _Format(re.compile(r"^(Q[0-9A-Z]{2}|[A-Z]\d[A-Z]\d[A-Z])$"),
+                            "an ODS ICB code (Q and 2 capital letters/digits, or 5 characters)"),
     ("STP", "CD"): _Format(re.compile(r"^E54\d{6}$"), "an ONS STP code (E54 and 6 digits)"),
     ("STP", "CDH"): _Format(re.compile(r"^[0-9A-Z]{3}$"), "an ODS STP code (3 capital letters/digits)"),
     ("NHSER", "CD"): _Format(re.compile(r"^E40\d{6}$"), "an ONS NHS England region code (E40 and 6 digits)"),
     ("NHSER", "CDH"): _Format(re.compile(r"^Y\d\d$"), "an ODS NHS England region code (Y and 2 digits)"),
 }
 # The parts each entity must have: the id column and the name.
-_REQUIRED = {"CCG": ("CD", "CDH", "NM"), "STP": ("CD", "NM"), "NHSER": ("CDH", "NM")}
+_REQUIRED = {"CCG": ("CD", "CDH", "NM"), "LOC": ("CD", "CDH", "NM"), "STP": ("CD", "NM"), "ICB": ("CDH", "NM"),
+             "NHSER": ("CDH", "NM")}
 
 
 class Layout:
@@ -75,7 +102,7 @@ class Layout:
             m = _COLUMN.match(name)
             if not m:
                 continue
-            entity, year, part = m.group(1).upper(), m.group(2), m.group(3).upper()
+            entity, year, part = m.group(1).upper().replace("SICBL", "LOC"), m.group(2), m.group(3).upper()
             self.index.setdefault((entity, part), i)
             if year:
                 self.years.setdefault(entity, year)
@@ -111,8 +138,17 @@ class Layout:
             raise RecordError(column, v, f"expected {fmt.expected}")
         return v
 
+    def release_date(self) -> str | None:
+        """The date the lookup describes, from the year in its column codes (see the module docstring)."""
+        if not self.years:
+            return None
+        entity, year = max(((e, y) for e, y in self.years.items()), key=lambda ey: ey[1])
+        if entity == "ICB" and "LOC" not in self.years:
+            return _RELEASES.get(("ICB", year), f"20{year}-04-01")
+        return _RELEASES.get(("LOC" if "LOC" in self.years else entity, year), f"20{year}-04-01")
+
     def describe(self) -> str:
-        names = {"CCG": "CCG", "STP": "STP", "NHSER": "region"}
+        names = {"CCG": "CCG", "LOC": "sub-ICB location", "STP": "STP", "ICB": "ICB", "NHSER": "region"}
         chain = " -> ".join(names[e] for e in self.entities)
         years = sorted({f"20{y}" for y in self.years.values()})
         return f"ONS lookup {chain}" + (f" ({', '.join(years)} codes)" if years else "")
@@ -122,12 +158,45 @@ def _header(path: Path, head: list[str]) -> list[str]:
     return next(csv.reader([head[0]])) if head else []
 
 
+def _is_lookup(layout: Layout) -> bool:
+    # A name column and a code column of CCGs, SICBLs, STPs or ICBs: enough to tell from any other file we read.
+    return any((e, c) in layout.index and (e, "NM") in layout.index
+               for e in ("CCG", "LOC", "STP", "ICB") for c in ("CD", "CDH"))
+
+
 def sniff(path: Path, head: list[str]) -> bool:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return any(rows and _is_lookup(Layout([_cell(c) for c in rows[0]])) for _, rows in workbook_heads(path))
     if not head or path.suffix.lower() not in (".csv", ".txt"):
         return False
-    layout = Layout(_header(path, head))
-    # A name column and a code column of CCGs or STPs: enough to tell from any other CSV we read.
-    return any((e, "CD") in layout.index and (e, "NM") in layout.index for e in ("CCG", "STP"))
+    return _is_lookup(Layout(_header(path, head)))
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The rows of the workbook's first sheet with an ONS lookup header, as text."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
+        raise FileRejected(path.name, f"not a readable xlsx workbook ({exc.__class__.__name__})") from None
+    try:
+        for ws in wb.worksheets:
+            rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            if rows and _is_lookup(Layout(rows[0])):
+                return rows
+        raise FileRejected(path.name, "no sheet of this workbook is an ONS lookup (a header such as LOC22CD, "
+                           "LOC22CDH, LOC22NM, ICB22CD, ...)", value=", ".join(wb.sheetnames))
+    finally:
+        wb.close()
 
 
 def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
@@ -137,7 +206,8 @@ def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
     layout = Layout(rows[0])
     if not layout.entities:
         raise FileRejected(path.name, "not an ONS lookup: expected columns such as CCG19CD, CCG19CDH, "
-                           "CCG19NM, STP19CD, STP19NM or STP20CD, NHSER20CDH, NHSER20NM", 1,
+                           "CCG19NM, STP19CD, STP19NM or STP20CD, NHSER20CDH, NHSER20NM or LOC22CD, "
+                           "ICB22CDH, ICB22NM", 1,
                            value=",".join(layout.header[:8]))
     if layout.missing():
         raise FileRejected(path.name, f"ONS lookup without column(s) {', '.join(layout.missing())}", 1,
@@ -147,9 +217,14 @@ def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     out = ParsedFile(path, KIND)
-    rows = read_csv_rows(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+    else:
+        refuse_binary(path, "an ONS lookup CSV")
+        rows = read_csv_rows(path)
     layout = _read_layout(path, rows)
-    out.report.notes.append(layout.describe())
+    out.release_date = layout.release_date()
+    out.report.notes.append(layout.describe() + (f", release date {out.release_date}" if out.release_date else ""))
     records = _Records(layout, ctx.graph, path.name)
     total = len(rows)
     for i, row in enumerate(rows[1:], start=2):
@@ -164,9 +239,12 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         with out.row(i) as recs:
             recs.extend(records.of_row(row, out.source(i)))
     ctx.tick(total, total)
+    if not out.records:
+        raise FileRejected(path.name, no_records_reason("organisations", "no row of the lookup could be read", 0,
+                                                        list(out.report.rejected)))
     if records.kept:
-        out.report.notes.append(f"{records.kept} IN_STP/IN_REGION link(s) already loaded from a newer file kept "
-                                "as they are")
+        out.report.notes.append(f"{records.kept} IN_STP/IN_REGION/IN_ICB link(s) already loaded from a newer file "
+                                "kept as they are")
     return out
 
 
@@ -185,28 +263,44 @@ class _Records:
         return True
 
     def of_row(self, row: list[str], src: str) -> list[Record]:
-        graph, file_name = self.graph, self.file_name
         # Read and check every value first, so a bad row marks nothing as already emitted.
         got = {(e, p): self.layout.value(row, e, p) for e in self.layout.entities for p in ("CD", "CDH", "NM")}
-        ccg, stp, region = got.get(("CCG", "CDH")), got.get(("STP", "CD")), got.get(("NHSER", "CDH"))
+        ids = {e: got.get((e, "CD" if e == "STP" else "CDH")) for e in ENTITIES}
         recs: list[Record] = []
-        if ccg:
-            recs.append(node(ccg, "CCG", {"name": got[("CCG", "NM")], "ons_code": got[("CCG", "CD")]},
-                             source=src, stub=node_outranked(graph, ccg, file_name, "ons_code")))
-        if stp and self.once(("STP", stp)):
-            recs.append(node(stp, "STP", {"name": got[("STP", "NM")], "ods_code": got[("STP", "CDH")]},
-                             source=src, stub=node_outranked(graph, stp, file_name)))
-        if region and self.once(("Region", region)):
-            recs.append(node(region, "Region", {"name": got[("NHSER", "NM")], "ons_code": got[("NHSER", "CD")]},
-                             source=src, stub=node_outranked(graph, region, file_name)))
-        for start, rtype, end in ((ccg, "IN_STP", stp), (stp, "IN_REGION", region)):
-            if not (start and end and self.once((rtype, f"{start}>{end}"))):
+        for entity in ENTITIES:
+            code = ids[entity]
+            if code and (entity in ("CCG", "LOC") or self.once((entity, code))):
+                recs.append(self.node_of(entity, code, got, src))
+        for start, rtype, end in (("CCG", "IN_STP", "STP"), ("STP", "IN_REGION", "NHSER"),
+                                  ("LOC", "IN_ICB", "ICB"), ("ICB", "IN_REGION", "NHSER")):
+            a, b = ids[start], ids[end]
+            if not (a and b and self.once((rtype, f"{a}>{b}"))):
                 continue
-            if rel_outranked(graph, start, rtype, end, None, file_name):
+            props = {"valid_from": ICB_ERA_START} if rtype == "IN_ICB" else {}
+            if rel_outranked(self.graph, a, rtype, b, props.get("valid_from"), self.file_name):
                 self.kept += 1
             else:
-                recs.append(rel(start, rtype, end, source=src))
+                recs.append(rel(a, rtype, b, props, source=src))
         return recs
+
+    def node_of(self, entity: str, code: str, got: dict[tuple[str, str], str | None], src: str) -> Record:
+        """The record of one entity of a row: its label, id and the properties the lookup gives it."""
+        graph, file_name = self.graph, self.file_name
+        name, ons = got.get((entity, "NM")), got.get((entity, "CD"))
+        if entity == "CCG":
+            return node(code, "CCG", {"name": name, "ons_code": ons}, source=src,
+                        stub=node_outranked(graph, code, file_name, "ons_code"))
+        if entity == "LOC":  # the CCG node of the code the sub-ICB location kept; its CCG-era name untouched
+            return node(code, "CCG", {"sicbl_name": name, "ons_code": ons}, source=src,
+                        stub=node_outranked(graph, code, file_name, "ons_code"))
+        if entity == "STP":
+            return node(code, "STP", {"name": name, "ods_code": got.get(("STP", "CDH"))}, source=src,
+                        stub=node_outranked(graph, code, file_name))
+        if entity == "ICB":
+            return node(code, "ICB", {"name": name, "ons_code": ons}, source=src,
+                        stub=node_outranked(graph, code, file_name))
+        return node(code, "Region", {"name": name, "ons_code": ons}, source=src,
+                    stub=node_outranked(graph, code, file_name))
 
 
 LOADER = FormatLoader(KIND, DESCRIPTION, sniff, parse)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 
 from orggraph_cli.app import cli, err_console, store_from
@@ -27,8 +28,13 @@ def _progress_factory(progress: Progress) -> Callable[[Path], Callable[[int, int
 
 
 def _print_report(rep: Any) -> None:
-    """One file's outcome: a status line, then at most 20 rejected rows and 10 unresolved mentions."""
+    """One file's outcome: a status line, then at most 20 rejected rows and 10 unresolved mentions; a file
+    refused whole gets one line with the reason."""
     colour = "green" if rep.status == "loaded" else "red"
+    if rep.status == "rejected" and rep.error and not rep.read:
+        # Refused whole before any row was read (wrong kind, nothing of its kind): one line says why.
+        err_console.print(f"[red]rejected[/red] ({rep.kind}) {escape(rep.error)}", highlight=False)
+        return
     err_console.print(
         f"[{colour}]{rep.status}[/{colour}] {rep.file} ({rep.kind}): read {rep.read}, loaded {rep.loaded}, "
         f"rejected {len({r.row for r in rep.rejected})}, unresolved {len(rep.unresolved)}"

@@ -34,7 +34,9 @@ async def load(request: Request, store: StoreDep, settings: SettingsDep,
                strict: Annotated[bool, Form(description="Reject a whole file if any row is bad")] = False,
                ) -> list[LoadReport]:
     """Each file is parsed and written all-or-nothing; rejected rows are reported with file, row, column,
-    value and what was expected. The whole upload is limited in size (ORGGRAPH_MAX_UPLOAD_MB)."""
+    value and what was expected. When no file loads at all (every one rejected: a wrong kind, a file
+    with nothing of its kind) the answer is 422 with each file's reason. The whole upload is limited in
+    size (ORGGRAPH_MAX_UPLOAD_MB)."""
     from starlette.concurrency import run_in_threadpool
 
     from loaders import available_kinds
@@ -66,6 +68,9 @@ async def load(request: Request, store: StoreDep, settings: SettingsDep,
         for path, name in paths:
             report = await run_in_threadpool(load_file, store, path, kind=kind, strict=strict, display_name=name)
             reports.append(LoadReport(**report.to_dict()))
+    if reports and all(r.status == "rejected" for r in reports):
+        # Nothing loaded at all: a client error (wrong file or kind), said in the files' own words.
+        raise ApiError(422, "nothing loaded: " + "; ".join(r.error or f"{r.file}: rejected" for r in reports))
     return reports
 
 
