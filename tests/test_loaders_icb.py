@@ -98,7 +98,7 @@ def test_the_2026_coding_loads_its_12_practices(real2: Path, tmp_path: Path) -> 
 def test_the_resaved_copy_with_a_header_reads_as_the_original(real2: Path, tmp_path: Path) -> None:
     original = loaded(tmp_path / "a", real2 / "epraccur_2023-02.csv").graph()
     copy = loaded(tmp_path / "b", real2 / "thirdparty_epraccur_2023_reformatted_with_header.csv").graph()
-    strip = {"source"}
+    strip = {"source", "release"}  # provenance: which file and which release said it
     for label in ("Practice", "ICB"):
         a = {k: {p: v for p, v in d.items() if p not in strip} for k, d in original.nodes(label)}
         b = {k: {p: v for p, v in d.items() if p not in strip} for k, d in copy.nodes(label)}
@@ -172,10 +172,14 @@ def test_loc22_lookup_csv_and_xlsx_give_the_same_graph(real2: Path, tmp_path: Pa
     from_csv = loaded(tmp_path / "csv", real2 / "ons_loc22_icb22_nhser22_jul2022.csv", kind="ons")
     from_xlsx = loaded(tmp_path / "xlsx", real2 / "ons_loc22_icb22_nhser22_jul2022.xlsx", kind="ons")
 
+    provenance = {"source", "release", "seen_in"}  # which file and which release said it
+
     def without_source(store: EmbeddedStore) -> object:
         data = store.graph().to_data()
-        return ([[n, lab, {k: v for k, v in p.items() if k != "source"}] for n, lab, p in data["nodes"]],
-                [[a, t, b, {k: v for k, v in p.items() if k != "source"}] for a, t, b, p in data["relationships"]])
+        return ([[n, lab, {k: v for k, v in p.items() if k not in provenance}] for n, lab, p in data["nodes"]
+                 if lab != "Release"],
+                [[a, t, b, {k: v for k, v in p.items() if k not in provenance}]
+                 for a, t, b, p in data["relationships"]])
 
     assert without_source(from_csv) == without_source(from_xlsx)
     in_icb = {(a, b) for a, b, _ in rels(from_csv, "IN_ICB")}
