@@ -3,7 +3,9 @@
 Semantics tests take the ``store`` fixture (parametrised embedded / neo4j) and must pass on each.
 Parity tests load the same real files into both and require identical graphs, stats, node details,
 search hits, exports, copies and engine results (conflicts, quorum, composition, register audit)
-on the real files, the synthetic demo world and hypothesis-generated graphs.
+on the real files, the synthetic demo world and hypothesis-generated graphs; and, on the CCG-era
+(../shared/data/real) and ICB-era (real2) files loaded together, identical exports, scan summaries,
+register audits and commissioner_on answers on each epraccur release's day.
 """
 
 from __future__ import annotations
