@@ -52,7 +52,9 @@ test: install-test browsers
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/python -m pytest
 
-bench: install
+# Every benchmark: bench neo4j starts its server with the test suite's launcher (tests/neo4j_server.py,
+# which imports pytest), so the test extras are installed too.
+bench: install-test
 	$(BIN)/python -m bench
 
 lint: install-test

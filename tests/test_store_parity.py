@@ -3,7 +3,9 @@
 Semantics tests take the ``store`` fixture (parametrised embedded / neo4j) and must pass on each.
 Parity tests load the same real files into both and require identical graphs, stats, node details,
 search hits, exports, copies and engine results (conflicts, quorum, composition, register audit)
-on the real files, the synthetic demo world and hypothesis-generated graphs.
+on the real files, the synthetic demo world and hypothesis-generated graphs; and, on the CCG-era
+(../shared/data/real) and ICB-era (real2) files loaded together, identical exports, scan summaries,
+register audits and commissioner_on answers on each epraccur release's day.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -376,3 +379,101 @@ def test_engine_parity_on_random_graphs(pair: tuple[EmbeddedStore, Neo4jStore], 
     load_both(pair, [folder / "h_nodes.csv", folder / "h_rels.csv"])
     assert_same_graph(neo.graph(), fresh_graph(embedded))
     assert_same_engine_results(embedded, neo)
+
+
+# ---- parity on the combined real files: CCG era (../shared/data/real) and ICB era (real2) -----------
+AUDIT_DAY = "2023-02-20"  # the February 2023 epraccur's extract date
+AUDITED = ("QHM", "16C", "QOP", "14L")  # two ICBs, two sub-ICB locations (North East; Greater Manchester)
+# A synthetic committee world on top of the real files, so that the audits have findings to compare:
+# committees of an ICB and of a sub-ICB location, members with partnerships in real practices.
+SYNTHETIC_NODES = [["SYN-C-QHM", "Committee", "Synthetic ICB primary care committee"],
+                   ["SYN-C-16C", "Committee", "Synthetic Tees Valley place committee"],
+                   ["SYN-P-1", "Person", "Ada Synthetic"], ["SYN-P-2", "Person", "Bo Example"],
+                   ["SYN-P-3", "Person", "Cy Placeholder"]]
+SYNTHETIC_RELS = [["SYN-C-QHM", "COMMITTEE_OF", "QHM", "2022-07-01"], ["SYN-C-16C", "COMMITTEE_OF", "16C", "2022-07-01"],
+                  ["SYN-P-1", "SITS_ON", "SYN-C-QHM", "2022-07-01"], ["SYN-P-2", "SITS_ON", "SYN-C-16C", "2022-07-01"],
+                  ["SYN-P-3", "SITS_ON", "SYN-C-QHM", "2022-07-01"], ["SYN-P-3", "SITS_ON", "SYN-C-16C", "2022-07-01"],
+                  ["SYN-P-1", "PARTNER_IN", "A81001", "2020-04-01"], ["SYN-P-2", "PARTNER_IN", "A81002", "2020-04-01"],
+                  ["SYN-P-3", "PARTNER_IN", "C81077", "2020-04-01"], ["SYN-P-3", "PARTNER_IN", "A82003", "2020-04-01"]]
+
+
+@pytest.fixture(scope="session")
+def combined_files(real_data: Path) -> list[Path]:
+    """Every file of real and real2 that has a kind, in folder-load order (the Sussex working lookup,
+    which no loader reads, and the PDFs are left out)."""
+    from loaders.pipeline import plan_paths
+
+    real2 = real_data.parent / "real2"
+    if not real2.is_dir():
+        pytest.skip(f"ICB-era real files not found at {real2} (needs ../shared beside the checkout)")
+    plans = plan_paths([real_data, real2])
+    assert [p.path.name for p in plans if not p.detected] == ["GP_PCN_CCG_lookup_sussex_final.csv"]
+    return [p.path for p in plans if p.detected]
+
+
+def synthetic_committees(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes, rels = folder / "syn_nodes.csv", folder / "syn_rels.csv"
+    with nodes.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[":ID", ":LABEL", "name"], *SYNTHETIC_NODES])
+    with rels.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([[":START_ID", ":TYPE", ":END_ID", "valid_from:date"], *SYNTHETIC_RELS])
+    return [nodes, rels]
+
+
+def timed_load(store: Store, paths: list[Path]) -> tuple[list[tuple[Any, ...]], float]:
+    start = time.perf_counter()
+    reports = load_paths(store, paths)
+    seconds = time.perf_counter() - start
+    return [(r.file, r.kind, r.status, r.read, r.loaded, [str(x) for x in r.rejected], r.counts, r.release_date,
+             r.release_basis, r.notes) for r in reports], seconds
+
+
+def exported(graph: OrgGraph, folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in export_graph(graph, "csv", folder)}
+
+
+def commissioner_answers(graph: OrgGraph, practices: list[str], days: list[str]) -> dict[tuple[str, str], Any]:
+    out: dict[tuple[str, str], Any] = {}
+    for day in days:
+        for p in practices:
+            try:
+                out[(p, day)] = engine.commissioner_on(graph, p, day)
+            except engine.AmbiguousCommissioner as exc:  # compared too: both stores must say the same
+                out[(p, day)] = ("ambiguous", tuple(exc.targets))
+    return out
+
+
+def test_combined_real_files_give_the_same_export_scan_audits_and_commissioners(
+        pair: tuple[EmbeddedStore, Neo4jStore], combined_files: list[Path], tmp_path: Path) -> None:
+    embedded, neo = pair
+    paths = combined_files + synthetic_committees(tmp_path / "synthetic")
+    want, embedded_seconds = timed_load(embedded, paths)
+    got, neo_seconds = timed_load(neo, paths)
+    rows = sum(r[3] for r in want)
+    print(f"\ncombined real + real2 ({len(paths)} files, {rows:,} rows read): embedded {embedded_seconds:.1f} s "
+          f"({rows / embedded_seconds:,.0f} rows/s), Neo4j {neo_seconds:.1f} s ({rows / neo_seconds:,.0f} rows/s)")
+    assert got == want
+    assert all(r[2] == "loaded" for r in want), [r[:3] for r in want if r[2] != "loaded"]
+
+    g, n = fresh_graph(embedded), fresh_graph(neo)
+    assert_same_graph(n, g)
+    assert neo.stats() == embedded.stats()
+    # What the MANIFESTs give (real2: the July 2022 lookup's 42 ICBs and 7 regions), so that an empty
+    # or partial graph on both sides cannot pass.
+    assert g.stats()["nodes"]["ICB"] == 42 and g.stats()["nodes"]["Region"] == 7
+    assert exported(n, tmp_path / "neo") == exported(g, tmp_path / "embedded")
+
+    assert engine.scan(n, audit_as_of=AUDIT_DAY) == engine.scan(g, audit_as_of=AUDIT_DAY)
+    for commissioner in AUDITED:
+        assert engine.register_audit(n, commissioner, AUDIT_DAY) == engine.register_audit(g, commissioner, AUDIT_DAY)
+    for commissioner in ("QHM", "16C"):  # A81001 and A81002 are Tees Valley (16C) practices, in QHM
+        assert engine.register_audit(g, commissioner, AUDIT_DAY), f"no finding in {commissioner}'s remit"
+
+    days = sorted({r[7] for r in want if r[1] == "epraccur" and r[7]})
+    assert len(days) >= 5  # 2019-11, 2021-11, 2023-02, 2024-05, 2025-09 (and the 2026 excerpt)
+    practices = sorted(nid for nid, _ in g.nodes("Practice"))
+    sample = practices[:: max(1, len(practices) // 300)] + ["A81001", "C81077", "C81081"]
+    answers = commissioner_answers(g, sample, days)
+    assert commissioner_answers(n, sample, days) == answers
+    assert sum(1 for a in answers.values() if a[0] and a[0] != "ambiguous") > len(sample)
