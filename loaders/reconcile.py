@@ -32,11 +32,13 @@ whatever is loaded later; this rule has that property, so every load order reach
 link reported again after a release that dropped it (with the same start date) therefore stays ended
 at the gap: ODS gives a returning link a new join date, which makes it a new link.
 
-For the same reason a link's start date is its identity (``valid_from`` is part of a relationship's
-key in both stores) and is never moved: when ODS names a new commissioner but keeps the old join date
-(A81630: 00M "from 2013-04-01" in 2019, 16C "from 2013-04-01" from 2021), the new link ends the old
-one at the first release without it, but itself still reaches back to 2013: on the older release's
-date both are live. Moving it would need a store write that deletes a relationship.
+For the same reason a link's identity (part of its key in both stores) is the start date the files
+gave, and stays so: when ODS names a new target but keeps the old start date (A81630: 00M "from
+2013-04-01" in 2019, 16C "from 2013-04-01" from 2021), the link first reported later starts the day
+after the earlier-reported ones with that start end: its ``valid_from`` moves there and
+``clipped_from`` keeps the files' date, which is its identity (:func:`orggraph.models.identity_start`).
+The clip is a property recomputed from the ends each time, not a new relationship, so when an end
+moves (eccg loaded after the 2021 release moves 00M's end to its close date) the clip moves with it.
 
 Only entities the file touched are recomputed: the starts of the links it reports, the starts of
 links into nodes whose end date it changed, and, for files that list everything, every entity of

@@ -65,6 +65,9 @@ def forward(files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> OrgG
 def test_any_order_gives_one_graph(files: list[Path], forward: OrgGraph, tmp_path: Path) -> None:
     shuffled = list(files)
     random.Random(2026).shuffle(shuffled)
+    # eccg last: its close dates then move ends already written (00M's link to the day 00M closed) and
+    # with them the start of every link clipped after one (16C's link to A81630 from 2020-04-01).
+    shuffled.sort(key=lambda f: f.name.startswith("eccg"))
     for n, order in enumerate((files[::-1], shuffled)):
         started = time.perf_counter()
         graph = _load(tmp_path / f"{n}.json", order)
