@@ -32,11 +32,13 @@ whatever is loaded later; this rule has that property, so every load order reach
 link reported again after a release that dropped it (with the same start date) therefore stays ended
 at the gap: ODS gives a returning link a new join date, which makes it a new link.
 
-For the same reason a link's start date is its identity (``valid_from`` is part of a relationship's
-key in both stores) and is never moved: when ODS names a new commissioner but keeps the old join date
-(A81630: 00M "from 2013-04-01" in 2019, 16C "from 2013-04-01" from 2021), the new link ends the old
-one at the first release without it, but itself still reaches back to 2013: on the older release's
-date both are live. Moving it would need a store write that deletes a relationship.
+For the same reason a link's identity (part of its key in both stores) is the start date the files
+gave, and stays so: when ODS names a new target but keeps the old start date (A81630: 00M "from
+2013-04-01" in 2019, 16C "from 2013-04-01" from 2021), the link first reported later starts the day
+after the earlier-reported ones with that start end: its ``valid_from`` moves there and
+``clipped_from`` keeps the files' date, which is its identity (:func:`orggraph.models.identity_start`).
+The clip is a property recomputed from the ends each time, not a new relationship, so when an end
+moves (eccg loaded after the 2021 release moves 00M's end to its close date) the clip moves with it.
 
 Only entities the file touched are recomputed: the starts of the links it reports, the starts of
 links into nodes whose end date it changed, and, for files that list everything, every entity of
@@ -56,8 +58,8 @@ from loaders.precedence import record_rank
 from loaders.releases import COMPLETE_KINDS, Loaded, ReleaseInfo
 from orggraph.errors import RecordError
 from orggraph.graph import OrgGraph
-from orggraph.models import Node, Record, Rel
-from orggraph.temporal import day_before
+from orggraph.models import Node, Record, Rel, identity_start
+from orggraph.temporal import day_after, day_before
 
 RECONCILED = frozenset({"COMMISSIONED_BY", "MEMBER_OF", "IN_STP", "IN_REGION", "IN_ICB"})
 EdgeKey = tuple[str, str, str]  # (start, end, key)
@@ -131,17 +133,17 @@ def _reconcile_entity(sub: OrgGraph, start: str, rel_type: str, complete: Iterab
     links = [(end, key, data) for _, end, key, data in sub.g.out_edges(start, keys=True, data=True)
              if data["type"] == rel_type and data.get("seen_in")]
     seen = {(end, key): set(str(data["seen_in"]).split()) for end, key, data in links}
+    stated_from = {(end, key): identity_start(data) for end, key, data in links}
     scope = set(complete).union(*seen.values()) if seen else set(complete)
     for end, key, data in links:
-        mine, valid_from = seen[(end, key)], data.get("valid_from")
+        mine, valid_from = seen[(end, key)], stated_from[(end, key)]
         first = min(mine)
         candidates: list[tuple[str, bool]] = []
         gaps = [r for r in scope if r > first and r not in mine]
         if gaps:
             candidates.append((day_before(min(gaps)), True))
         # A link without a start date says nothing about which came first: only dated links end so.
-        later = [d["valid_from"] for e, k, d in links
-                 if valid_from and (e, k) != (end, key) and (d.get("valid_from") or "") > valid_from]
+        later = [s for k2, s in stated_from.items() if valid_from and k2 != (end, key) and (s or "") > valid_from]
         if later:
             candidates.append((day_before(min(str(s) for s in later)), True))
         for stated in (data.get("valid_to_stated"), sub.g.nodes[end].get("valid_to")):
@@ -153,7 +155,35 @@ def _reconcile_entity(sub: OrgGraph, start: str, rel_type: str, complete: Iterab
             data["valid_to_inferred"] = False
         else:
             data["valid_to"], data["valid_to_inferred"] = found
+    _clip(links, seen, stated_from)
     return [(end, key, data) for end, key, data in links]
+
+
+def _clip(links: list[tuple[str, str, dict[str, Any]]], seen: dict[tuple[str, str], set[str]],
+          stated_from: dict[tuple[str, str], str | None]) -> None:
+    """Start a link the day after the links with its start date that earlier releases reported end.
+
+    ODS sometimes names a new target but keeps the old start (A81630: 00M "from 2013-04-01" in 2019,
+    16C "from 2013-04-01" from 2021): the link first reported later cannot hold while the one first
+    reported earlier does, so its ``valid_from`` becomes the day after the latest end among those
+    (when they all have one) and ``clipped_from`` keeps the start the files gave, which stays its
+    identity (:func:`orggraph.models.identity_start`). Set from the ends alone, so it is recomputed,
+    never accumulated: a clip that moves (00M's end moves from the day before the 2021 release to
+    its close date when eccg is loaded) moves the one link."""
+    for end, key, data in links:
+        valid_from = stated_from[(end, key)]
+        if not valid_from:
+            continue  # an undated link says nothing about which came first
+        first = min(seen[(end, key)])
+        ends = [d.get("valid_to") for e, k, d in links
+                if e != end and stated_from[(e, k)] == valid_from and min(seen[(e, k)]) < first]
+        clip = str(valid_from)
+        if ends and all(ends):
+            clip = max(clip, day_after(max(str(e) for e in ends)))
+        if data.get("valid_to") and clip > str(data["valid_to"]):
+            clip = str(valid_from)  # it ended before they did: the files contradict each other, left as given
+        if clip != valid_from or "clipped_from" in data:
+            data["valid_from"], data["clipped_from"] = clip, valid_from
 
 
 def plan(graph: OrgGraph, records: list[Record], info: ReleaseInfo, loaded: list[Loaded]) -> Plan:

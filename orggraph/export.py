@@ -21,7 +21,7 @@ import networkx as nx
 
 from orggraph.errors import ExportError
 from orggraph.graph import OrgGraph
-from orggraph.models import rel_key
+from orggraph.models import identity_start, rel_key
 from orggraph.schema import COMMON_NODE_PROPERTIES, COMMON_REL_PROPERTIES, Schema
 
 FORMATS = ("csv", "graphml", "json")
@@ -131,7 +131,7 @@ def _plain_graph(graph: OrgGraph) -> nx.MultiDiGraph:
         g.add_node(nid, label=label, **{k: v for k, v in props.items() if v is not None})
     for start, rtype, end, props in data["relationships"]:
         clean = {k: v for k, v in props.items() if v is not None}
-        g.add_edge(start, end, key=rel_key(rtype, props.get("valid_from")), type=rtype, **clean)
+        g.add_edge(start, end, key=rel_key(rtype, identity_start(props)), type=rtype, **clean)
     return g
 
 

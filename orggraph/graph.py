@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from orggraph.errors import RecordError
-from orggraph.models import Node, Record, Rel, rel_key
+from orggraph.models import Node, Record, Rel, identity_start, rel_key
 from orggraph.schema import SCHEMA, Schema
 from orggraph.temporal import is_live
 
@@ -207,7 +207,7 @@ class OrgGraph:
         for nid, label, props in data["nodes"]:
             g.add_node(nid, label=label, **props)
         for start, rtype, end, props in data["relationships"]:
-            g.add_edge(start, end, key=rel_key(rtype, props.get("valid_from")), type=rtype, **props)
+            g.add_edge(start, end, key=rel_key(rtype, identity_start(props)), type=rtype, **props)
         return cls(g, schema)
 
     def records(self) -> Iterator[Record]:

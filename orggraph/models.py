@@ -8,6 +8,7 @@ Dates are stored as ISO strings (``yyyy-mm-dd``); :mod:`orggraph.temporal` says 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -44,7 +45,7 @@ class Rel:
     @property
     def key(self) -> str:
         """Identity within (start, type, end): the same link may recur with different start dates."""
-        return rel_key(self.type, self.props.get("valid_from"))
+        return rel_key(self.type, identity_start(self.props))
 
     @property
     def source(self) -> str | None:
@@ -57,6 +58,15 @@ Record = Node | Rel
 def rel_key(rel_type: str, valid_from: str | None) -> str:
     """A relationship's identity within (start, end): its type and start date, as every store keys it."""
     return f"{rel_type}|{valid_from or ''}"
+
+
+def identity_start(props: Mapping[str, Any]) -> str | None:
+    """The start date that is part of a relationship's identity: the one its file gave.
+
+    That is ``valid_from``, except on a link reconciling clipped (``clipped_from``, see
+    :mod:`loaders.reconcile`): there ``valid_from`` is the later day the link really starts and
+    ``clipped_from`` the start the files gave, which stays its identity whatever is loaded later."""
+    return props.get("clipped_from") or props.get("valid_from")
 
 
 def _field_type(ptype: str, enum: tuple[str, ...] | None) -> Any:

@@ -92,6 +92,11 @@ def day_before(on: str) -> str:
     return (dt.date.fromisoformat(on) - dt.timedelta(days=1)).isoformat()
 
 
+def day_after(on: str) -> str:
+    """The ISO date one day after ``on``."""
+    return (dt.date.fromisoformat(on) + dt.timedelta(days=1)).isoformat()
+
+
 def describe(valid_from: str | None, valid_to: str | None) -> str:
     """A validity in words, for explanations: "2016-04-01 to 2018-03-31", "from 2016-04-01", "undated"."""
     if valid_from and valid_to:

@@ -16,7 +16,7 @@ from loaders import available_kinds
 from loaders.pipeline import load_paths
 from orggraph.graph import OrgGraph
 from orggraph.stores.embedded import EmbeddedStore
-from orggraph.temporal import is_live
+from orggraph.temporal import day_after, is_live
 from orggraph_cli.main import cli
 from tests.conftest import REAL_DATA
 
@@ -74,19 +74,10 @@ def test_any_order_gives_the_same_graph(forward: OrgGraph, tmp_path: Path) -> No
         assert graph.to_data() == forward.to_data(), [f.name for f in order]
 
 
-def _backdated(day: str, code: str, named: str, later: list[list[list[str]]]) -> bool:
-    """A later release names another commissioner for the practice with a join date on or before
-    ``day``: ODS kept the old join date (A81630: 00M, then 16C, both "from 2013-04-01"). The later link's
-    start is its identity in the store, so it cannot be moved after ``day`` (see loaders.reconcile)."""
-    return any(r[0].strip() == code and r[14].strip() not in ("", named) and r[15].strip()
-               and _iso(r[15].strip()) <= day for rows in later for r in rows)
-
-
 def test_on_each_release_date_each_active_practice_has_the_one_commissioner_it_names(forward: OrgGraph) -> None:
     releases = {data["file"]: data["release_date"] for _, data in forward.nodes("Release")}
-    all_rows = [_practice_rows(p) for p in EPRACCUR]
-    exceptions = 0
-    for n, (path, rows) in enumerate(zip(EPRACCUR, all_rows, strict=True)):
+    for path in EPRACCUR:
+        rows = _practice_rows(path)
         day = _latest_date(rows)
         assert releases[path.name] == day
         active = {r[0].strip(): r[14].strip() for r in rows if r[12].strip() == "A" and r[14].strip()}
@@ -94,11 +85,9 @@ def test_on_each_release_date_each_active_practice_has_the_one_commissioner_it_n
         wrong = {}
         for code, named in active.items():
             live = [end for end, _, _ in forward.out_rels(code, ["COMMISSIONED_BY"], on=day)]
-            if live != [named] and not (named in live and _backdated(day, code, named, all_rows[n + 1:])):
+            if live != [named]:
                 wrong[code] = (named, live)
-            exceptions += live != [named]
         assert not wrong, (path.name, len(wrong), list(wrong.items())[:5])
-    assert exceptions <= 5  # 1 on the real files (A81630 in 2019-11)
 
 
 def test_a81001_moves_from_00k_to_16c(forward: OrgGraph) -> None:
@@ -207,7 +196,17 @@ def test_a_practices_commissioners_never_overlap(forward: OrgGraph) -> None:
     assert len(moved) > 3000  # the 3,206 practices whose commissioner changed between 2019 and 2023, and more
     overlapping = {p: sorted(w) for p, w in windows.items()
                    if any(a[1] >= b[0] for a, b in zip(sorted(w), sorted(w)[1:], strict=False))}
-    # Only where ODS gave the new commissioner the old join date (A81630): a start date cannot be moved.
-    same_start = {p: w for p, w in overlapping.items() if len({s for s, _ in w}) < len(w)}
-    assert overlapping == same_start, list(overlapping.items())[:5]
-    assert len(same_start) <= 5
+    assert not overlapping, list(overlapping.items())[:5]
+
+
+def test_a_new_commissioner_with_the_old_join_date_starts_when_the_old_one_ends(forward: OrgGraph) -> None:
+    # A81630: 00M "from 2013-04-01" in the 2019 release, 16C "from 2013-04-01" from 2021 (ODS kept the
+    # join date). The 16C link keeps that date as its identity (clipped_from) and starts the day after
+    # the 00M link ends (00M closed on 2020-03-31 by eccg, else the day before the 2021 release).
+    links = {end: d for end, _, d in forward.out_rels("A81630", ["COMMISSIONED_BY"])}
+    assert sorted(links) == ["00M", "16C"]
+    assert links["00M"]["valid_from"] == "2013-04-01" and "clipped_from" not in links["00M"]
+    assert links["16C"]["clipped_from"] == "2013-04-01"
+    assert links["16C"]["valid_from"] == day_after(links["00M"]["valid_to"])
+    if HAS_ECCG:
+        assert links["16C"]["valid_from"] == "2020-04-01"

@@ -5,8 +5,9 @@ Data model (derived from ``orggraph/schema.yaml``):
 * every node is ``(:Node:<Label> {id, ...properties})``: one uniqueness constraint on ``:Node(id)``
   makes ids unique across labels, as they are in the embedded store, and is the lookup index for
   every merge; the schema label is the second label, so Cypher users can write ``(:Practice)``;
-* every relationship is ``-[:<TYPE> {...properties, _key}]->`` where ``_key`` is ``valid_from`` or
-  ``""``: the identity ``(start, type, end, valid_from)`` of :attr:`orggraph.models.Rel.key`
+* every relationship is ``-[:<TYPE> {...properties, _key}]->`` where ``_key`` is the start date its
+  file gave (``valid_from``, or ``clipped_from`` on a clipped snapshot link: see
+  :func:`orggraph.models.identity_start`) or ``""``: the identity of :attr:`orggraph.models.Rel.key`
   (MERGE cannot match on a missing property, hence the explicit key);
 * dates stay ISO ``yyyy-mm-dd`` strings: they compare and range-index correctly as strings and come
   back byte for byte (Cypher users can still write ``date(r.valid_from)``);

@@ -15,7 +15,7 @@ import networkx as nx
 
 from orggraph.errors import StoreError
 from orggraph.graph import OrgGraph
-from orggraph.models import Node, Record, Rel
+from orggraph.models import Node, Record, Rel, identity_start
 from orggraph.query import normalise_text
 from orggraph.schema import Schema
 from orggraph.stores.neo4j.cypher import NODE, NODES_BY_ID, RELS_BY_KEY, chunks, merge_nodes, merge_rels
@@ -39,7 +39,7 @@ class RelRow(NamedTuple):
 
     @property
     def key(self) -> str:
-        """The graph's edge key, as :attr:`orggraph.models.Rel.key` makes it (``_key`` is valid_from or "")."""
+        """The graph's edge key, as :attr:`orggraph.models.Rel.key` makes it (``_key`` is the identity start or "")."""
         return f"{self.type}|{self.props.get('_key', '')}"
 
 
@@ -96,7 +96,7 @@ def read_touched(tx: Any, records: Sequence[Record], schema: Schema) -> nx.Multi
     for id_chunk in chunks(ids):
         for row in tx.run(NODES_BY_ID, ids=id_chunk):
             add_node(before, NodeRow(*row), schema)
-    wanted = sorted({(r.start, r.type, r.end, r.props.get("valid_from") or "")
+    wanted = sorted({(r.start, r.type, r.end, identity_start(r.props) or "")
                      for r in records if isinstance(r, Rel) and r.start in before and r.end in before})
     for key_chunk in chunks(wanted):
         rows = [{"s": s, "t": t, "e": e, "k": k} for s, t, e, k in key_chunk]
@@ -135,7 +135,7 @@ def changed_rels(before: nx.MultiDiGraph, after: OrgGraph) -> dict[str, list[dic
         changed = props if old is None else {k: v for k, v in props.items() if old.get(k) != v}
         if old is not None and not changed:
             continue
-        by_type[data["type"]].append({"s": start, "e": end, "k": props.get("valid_from") or "", "props": changed})
+        by_type[data["type"]].append({"s": start, "e": end, "k": identity_start(props) or "", "props": changed})
     return by_type
 
 
