@@ -110,6 +110,9 @@ class ParsedFile:
         self.rows: list[int] = []
         self.report = FileReport(file=path.name, kind=kind)
         self.release_date: str | None = None  # ISO date the file states for itself (EXTRACT_DATE, ONS year code)
+        # The latest date among ALL the file's rows, where the loader reads rows it turns into no record
+        # (epraccur's other prescribing settings): a better "as of" than the records' own dates.
+        self.content_date: str | None = None
 
     def source(self, row: int) -> str:
         return f"{self.path.name}:{row}"

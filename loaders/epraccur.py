@@ -35,6 +35,7 @@ GP_PRACTICE_SETTINGS = ("4", "RO76")  # prescribing setting 4 (until 2025); role
 STATUS_LETTERS = {"A": "A", "C": "C", "D": "D", "P": "P",
                   "ACTIVE": "A", "INACTIVE": "C", "DORMANT": "D", "PROPOSED": "P"}
 ICB_ERA_START = "2022-07-01"
+NEW_CODING_FROM = "2026-04-01"  # ODS moved epraccur to the RO76 / ACTIVE coding in April 2026
 # Columns by 1-based position in the ODS specification.
 COLUMNS = {1: "Organisation Code", 2: "Name", 3: "National Grouping", 4: "High Level Health Geography",
            10: "Postcode", 11: "Open Date", 12: "Close Date", 13: "Status Code", 15: "Commissioner",
@@ -95,9 +96,13 @@ def _layout(path: Path, rows: list[list[str]]) -> Layout:
 
 
 def latest_date(rows: list[list[str]], layout: Layout) -> str:
-    """The latest YYYYMMDD date in the file's date columns ('' if none): the release's "as of"."""
+    """The latest YYYYMMDD date in the file's date columns over every row, of any prescribing setting
+    ('' if none): the release's "as of". Proposed organisations (status P) are left out: their dates
+    are plans (a practice due to open after the release), not what the release saw."""
     best = ""
     for row in rows[layout.first_row - 1:]:
+        if STATUS_LETTERS.get(layout.get(row, 13).upper()) == "P":
+            continue
         for n in DATE_COLUMNS:
             v = layout.get(row, n)
             if len(v) == 8 and v.isdigit() and v > best:
@@ -111,8 +116,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     rows = read_csv_rows(path)
     layout = _layout(path, rows)
     latest = latest_date(rows, layout)
-    # The 2026 coding (role RO76, ACTIVE/INACTIVE...) is itself from the ICB era.
-    icb_era = latest >= ICB_ERA_START or any(layout.get(r, 26).startswith("RO") for r in rows[:50])
+    # The 2026 coding (role RO76, ACTIVE/INACTIVE...) is itself from the ICB era, and from April 2026.
+    new_coding = any(layout.get(r, 26).startswith("RO") for r in rows[:50])
+    icb_era = latest >= ICB_ERA_START or new_coding
+    out.content_date = max(latest, NEW_CODING_FROM) if new_coding else (latest or None)
     if layout is not HEADERLESS:
         out.report.notes.append(f"a re-saved epraccur with a header and {layout.width} columns: read by column name")
     out.report.notes.append(f"latest date in the file {latest or 'none'}: column 4 read as "

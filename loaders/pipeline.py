@@ -79,7 +79,8 @@ def _parse_ranked(plan: Planned, graph: OrgGraph, progress: ProgressFn | None, a
     top = Ranking(TOP_RANK, reconcile=True)
     with ranking(top):
         parsed = _parse(plan, ctx)
-    info = releases.infer(plan.path, plan.path.name, kind, parsed.records, parsed.release_date, as_of)
+    info = releases.infer(plan.path, plan.path.name, kind, parsed.records, parsed.release_date, as_of,
+                          parsed.content_date)
     assert info is not None
     if info.date is not None:
         demote(parsed.records, graph, top, info.rank)

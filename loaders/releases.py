@@ -6,11 +6,13 @@ A file's release date is, in this order of preference:
    command;
 2. the date the file states itself, when its loader reads one (``ParsedFile.release_date``: the ONS
    lookups' year code, gp-reg's EXTRACT_DATE; basis ``stated in the file``);
-3. the latest date in the file's records: the maximum of every record's ``valid_from``,
-   ``valid_to``, ``open_date`` and ``close_date`` (basis ``latest date in the file``). ODS publishes
-   a file shortly after the last change it records, so this is the day the snapshot was true,
-   within days. Dates in the future of the publication (a practice due to open next month) count as
-   well: the snapshot already knew them.
+3. the latest date in the file (basis ``latest date in the file``): the loader's
+   ``ParsedFile.content_date`` when it reads one over all its rows (epraccur: every row of any
+   prescribing setting, leaving out proposed organisations, whose dates are plans; a file in ODS's
+   2026 coding is from April 2026 at the earliest), else the maximum of every record's
+   ``valid_from``, ``valid_to``, ``open_date`` and ``close_date``. ODS publishes a file shortly after
+   the last change it records, so this is the day the snapshot was true, within days (epraccur
+   2019-11: 2019-11-06; 2023-02: 2023-02-07, published 2023-02-20).
 
 A file with none of these (an ONS lookup whose loader states no year, say) has no release date: it is
 loaded as before, ranked by its name only, and its links are not reconciled (the report says so);
@@ -104,15 +106,16 @@ def file_digest(path: Path, name: str) -> str:
 
 
 def infer(path: Path, name: str, kind: str, records: list[Record], stated: str | None,
-          as_of: str | None) -> ReleaseInfo | None:
-    """The release a parsed file describes; None for files that are not snapshots."""
+          as_of: str | None, content: str | None = None) -> ReleaseInfo | None:
+    """The release a parsed file describes; None for files that are not snapshots. ``content`` is the
+    latest date among all the file's rows when its loader knows it (``ParsedFile.content_date``)."""
     if not is_snapshot(kind):
         return None
     date, basis = as_of, BASIS_AS_OF
     if date is None:
         date, basis = stated, BASIS_STATED
     if date is None:
-        date, basis = latest_date(records), BASIS_LATEST
+        date, basis = content or latest_date(records), BASIS_LATEST
     return ReleaseInfo(kind, name, file_digest(path, name), date, basis if date else None)
 
 
