@@ -27,6 +27,7 @@ from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
+from orggraph.temporal import iso
 
 KIND = "epraccur"
 DESCRIPTION = "ODS epraccur: GP practices, their commissioner and (from July 2022) its ICB (27 columns)"
@@ -98,16 +99,25 @@ def _layout(path: Path, rows: list[list[str]]) -> Layout:
 def latest_date(rows: list[list[str]], layout: Layout) -> str:
     """The latest YYYYMMDD date in the file's date columns over every row, of any prescribing setting
     ('' if none): the release's "as of". Proposed organisations (status P) are left out: their dates
-    are plans (a practice due to open after the release), not what the release saw."""
+    are plans (a practice due to open after the release), not what the release saw. A value that is
+    not a real calendar date is passed over here (its row is rejected, with the reason, as it loads)."""
     best = ""
     for row in rows[layout.first_row - 1:]:
         if STATUS_LETTERS.get(layout.get(row, 13).upper()) == "P":
             continue
         for n in DATE_COLUMNS:
             v = layout.get(row, n)
-            if len(v) == 8 and v.isdigit() and v > best:
+            if len(v) == 8 and v.isdigit() and v > best and _calendar_date(v):
                 best = v
     return f"{best[:4]}-{best[4:6]}-{best[6:]}" if best else ""
+
+
+def _calendar_date(yyyymmdd: str) -> bool:
+    try:
+        iso(f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}")
+    except ValueError:
+        return False
+    return True
 
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:

@@ -35,8 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from loaders.base import FileRejected
 from orggraph.graph import OrgGraph
 from orggraph.models import Node, Record, node
+from orggraph.temporal import iso
 
 RELEASE_LABEL = "Release"
 NON_SNAPSHOT_KINDS = frozenset({"graph-csv", "register"})
@@ -116,6 +118,11 @@ def infer(path: Path, name: str, kind: str, records: list[Record], stated: str |
         date, basis = stated, BASIS_STATED
     if date is None:
         date, basis = content or latest_date(records), BASIS_LATEST
+    if date is not None:
+        try:
+            iso(date)
+        except ValueError:
+            raise FileRejected(name, f"release date ({basis}): expected a date as yyyy-mm-dd", value=date) from None
     return ReleaseInfo(kind, name, file_digest(path, name), date, basis if date else None)
 
 
