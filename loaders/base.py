@@ -168,6 +168,11 @@ def head_lines(path: Path, n: int = 12) -> list[str]:
     return text.splitlines()[:n]
 
 
+def col(row: list[str], n: int) -> str:
+    """Column ``n`` of a headerless ODS row, counted from 1 as the ODS specifications number them."""
+    return row[n - 1].strip()
+
+
 def yyyymmdd(value: str, column: str) -> str | None:
     """An ODS date (YYYYMMDD) as ISO, or None if blank; RecordError if malformed."""
     v = (value or "").strip()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -48,10 +48,6 @@ def looks_like_row(fields: list[str]) -> bool:
 
 def sniff(path: Path, head: list[str]) -> bool:
     return looks_like_row(first_fields(head))
-
-
-def col(row: list[str], n: int) -> str:
-    return row[n - 1].strip()
 
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import node_outranked
 from orggraph.errors import RecordError
@@ -48,10 +48,6 @@ def _icb_era(rows: list[list[str]]) -> bool:
     """Is this a release from July 2022 on (its latest open or close date says so)?"""
     dates = [c.strip() for r in rows for c in r[10:12]]
     return max((d for d in dates if len(d) == 8 and d.isdigit()), default="") >= ICB_ERA_START
-
-
-def col(row: list[str], n: int) -> str:
-    return row[n - 1].strip()
 
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:
