@@ -59,7 +59,7 @@ def _run(fn: Callable[[], T]) -> T:
 @click.option("--decision", help="Only this decision.")
 @click.option("--person", help="Only this person.")
 @click.option("--committee", help="Only decisions of this committee.")
-@click.option("--commissioner", help="Only decisions of this CCG's or ICB's committees.")
+@click.option("--commissioner", help="Only decisions of this CCG's, sub-ICB location's or ICB's committees (owner on the decision's date).")
 @click.option("--from", "date_from", type=DATE, help="Decisions on or after this date.")
 @click.option("--to", "date_to", type=DATE, help="Decisions on or before this date.")
 @MAX_HOPS_OPTION
