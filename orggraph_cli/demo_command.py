@@ -54,7 +54,7 @@ def load_ods(directory: Path) -> OdsData:
     """Real practices and CCGs from epraccur (and CCG names from an ONS lookup) in ``directory``,
     parsed by the real loaders."""
     from loaders.base import FileRejected
-    from orggraph_demo.files import OdsFilesMissing, read_ods
+    from orggraph_cli.demo_files import OdsFilesMissing, read_ods
 
     try:
         found = read_ods(directory)
@@ -199,8 +199,8 @@ def report(graph: OrgGraph, findings: Findings | None, store_uri: str, seconds: 
 
 def run_demo(store: Store, out: Path, seed: int, scale: str, ods_dir: Path | None, reset: bool) -> Any:
     from loaders.pipeline import load_paths
+    from orggraph_cli.demo_files import GeneratedRecordRejected, write_world
     from orggraph_demo import REGION_ID, generate
-    from orggraph_demo.files import GeneratedRecordRejected, write_world
 
     start = time.perf_counter()
     # A store holding the demo's region was filled by a previous demo run and may be replaced without asking.

@@ -14,7 +14,8 @@ from word parts, never from a list of real people (:mod:`.names`).
 
 **Ids cannot clash with ODS codes**: every generated id starts ``SYN-`` and contains hyphens
 (``SYN-PRAC-0001``, ``SYN-CCG-001``); ODS and ONS codes are letters and digits only. With ``ods=``
-(already-parsed epraccur/ONS data, see :class:`OdsData` and :mod:`.files`) real practices and CCGs
+(already-parsed epraccur/ONS data, see :class:`OdsData`; the CLI's :mod:`orggraph_cli.demo_files`
+reads it from real files) real practices and CCGs
 are used instead, keyed by their real codes; everything else stays synthetic.
 
 **What was planted** (:attr:`World.planted`) is computed by :mod:`.oracle`, a small walk over what
@@ -24,9 +25,10 @@ the engine against.
 Layout: :mod:`.scale` (the year, ids, scales), :mod:`.names`, :mod:`.ods`, :mod:`.world` (the
 generated records), :mod:`.generator` (the order of the parts: :mod:`.organisations`,
 :mod:`.people`, :mod:`.committees`, :mod:`.registers`, :mod:`.decisions`, :mod:`.icb`, sharing
-:mod:`.builder`), :mod:`.planted` and :mod:`.oracle` (what was planted), :mod:`.files` (the world as
-files a user's CCG would have, and ODS data from real files). Like ``loaders``, this package may
-import the core but never :mod:`orggraph.engine`, ``api``, ``viz`` or the CLI.
+:mod:`.builder`), :mod:`.planted` and :mod:`.oracle` (what was planted). Writing the world as files
+and reading real ODS files is the CLI's (:mod:`orggraph_cli.demo_files`), which joins this package to
+``loaders``. This package imports the core only: never :mod:`orggraph.engine`, ``loaders``, ``api``,
+``viz`` or the CLI.
 """
 
 from .generator import generate

@@ -19,7 +19,7 @@ class OdsPractice:
 
 @dataclass
 class OdsData:
-    """Real practices and CCGs, already parsed by the real loaders (see :mod:`orggraph_demo.files`)."""
+    """Real practices and CCGs, already parsed by the real loaders (see :mod:`orggraph_cli.demo_files`)."""
 
     practices: list[OdsPractice]
     ccg_names: dict[str, str] = field(default_factory=dict)

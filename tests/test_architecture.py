@@ -9,9 +9,10 @@ Layers, lowest first; a module may import its own layer or a lower one, never a 
 4. ``tests`` and ``bench``, which may import anything (and nothing may import them).
 
 Within a layer: ``loaders`` takes only :mod:`orggraph.stores.base` (the Store type it writes to) from
-the stores, never a backend nor the factory; ``orggraph_demo`` never imports ``orggraph.engine`` (its
-oracle must stay independent of the engine it checks); ``orggraph.stores`` imports neither ``loaders``
-nor ``orggraph_demo``; ``viz`` does not import ``api``.
+the stores, never a backend nor the factory; ``orggraph_demo`` imports neither ``orggraph.engine`` (its
+oracle must stay independent of the engine it checks) nor ``loaders`` (the demo's files are the CLI's
+business, ``orggraph_cli.demo_files``); ``orggraph.stores`` imports neither ``loaders`` nor
+``orggraph_demo``; ``viz`` does not import ``api``.
 
 Every import statement counts, those inside functions (lazy imports) too. Edges join modules, not
 packages: ``from a.b import c`` is an edge to ``a.b.c`` if that is a module, else to ``a.b`` (the
@@ -121,6 +122,8 @@ def _extra_rule(edge: Import) -> str | None:
         return "loaders may take only orggraph.stores.base from the stores, never a backend or the factory"
     if _within(src, "orggraph_demo") and _within(dst, "orggraph.engine"):
         return "orggraph_demo must not import orggraph.engine (its oracle is independent of the engine)"
+    if _within(src, "orggraph_demo") and _within(dst, "loaders"):
+        return "orggraph_demo must not import loaders (the demo's files belong to the CLI)"
     if _within(src, "orggraph.stores") and (_within(dst, "loaders") or _within(dst, "orggraph_demo")):
         return "orggraph.stores must not import loaders or orggraph_demo"
     if _within(src, "viz") and _within(dst, "api"):
@@ -295,6 +298,7 @@ def test_checker_reports_each_broken_rule(tmp_path: Path) -> None:
         "orggraph/stores/neo4j.py": "import loaders.pipeline\n",
         "loaders/pipeline.py": "from orggraph.stores.base import Store\nfrom orggraph.stores import neo4j\n",
         "orggraph_demo/oracle.py": "from orggraph.engine import scan\n",
+        "orggraph_demo/files.py": "from loaders.pipeline import load_paths\n",
         "api/app.py": "from viz import render\n",
         "viz/render.py": "from api import app\n",
         "orggraph_cli/main.py": "from api.app import make\nfrom tests import helpers\n",
@@ -307,6 +311,7 @@ def test_checker_reports_each_broken_rule(tmp_path: Path) -> None:
         "orggraph/stores/neo4j.py:1: orggraph.stores.neo4j imports loaders.pipeline: orggraph.stores must not",
         "loaders/pipeline.py:2: loaders.pipeline imports orggraph.stores.neo4j: loaders may take only",
         "orggraph_demo/oracle.py:1: orggraph_demo.oracle imports orggraph.engine: orggraph_demo must not",
+        "orggraph_demo/files.py:1: orggraph_demo.files imports loaders.pipeline: orggraph_demo must not",
         "viz/render.py:1: viz.render imports api.app: viz must not import api",
         "orggraph_cli/main.py:2: orggraph_cli.main (layer 3) imports tests.helpers (layer 4)",
     ]

@@ -1,5 +1,8 @@
 """The world as files, and ODS data from files: the demo's way in and out through the real loaders.
 
+It lives in the composition root because it joins two layer-1 packages (``orggraph_demo``, which
+knows nothing of files, and ``loaders``).
+
 :func:`write_world` writes a generated world as graph CSVs and registers of interests in the NHS
 England template, the files a user's CCG would have; :func:`read_ods` takes real practices and CCGs
 from an epraccur extract (and an ONS lookup) parsed by the real loaders.
@@ -17,9 +20,7 @@ from orggraph.errors import OrgGraphError
 from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.models import Node
-
-from .ods import OdsData, ods_from_records
-from .world import World
+from orggraph_demo import OdsData, World, ods_from_records
 
 # What write_world writes; a previous run's files are removed first.
 DEMO_FILE_PATTERNS = ("nodes_*.csv", "rels_*.csv", "register_*.xlsx")
