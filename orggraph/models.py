@@ -15,10 +15,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from orggraph import quorum_rule
 from orggraph.errors import RecordError
-from orggraph.schema import SCHEMA, Schema
+from orggraph.schema import SCHEMA, PropertySpec, Schema
 
 _PY_TYPES: dict[str, Any] = {"string": str, "int": int, "float": float, "boolean": bool, "date": dt.date}
+
+# Text formats a schema property may name (`format:`), each a check that raises RecordError.
+FORMATS: dict[str, Any] = {"quorum_rule": quorum_rule.parse}
 
 
 @dataclass(slots=True)
@@ -117,6 +121,12 @@ def _clean(model: type[BaseModel], props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_formats(props: dict[str, Any], specs: Mapping[str, PropertySpec]) -> None:
+    for name, spec in specs.items():
+        if spec.format and name in props:
+            FORMATS[spec.format](props[name], name)
+
+
 def _check_dates(props: dict[str, Any]) -> None:
     vf, vt = props.get("valid_from"), props.get("valid_to")
     if vf and vt and vt < vf:
@@ -138,6 +148,7 @@ def node(id: str, label: str, props: dict[str, Any] | None = None, *, source: st
     for pname, pspec in schema.nodes[label].properties.items():
         if pspec.required and pname not in clean and not stub:
             raise RecordError(pname, None, f"required for {label}")
+    _check_formats(clean, schema.nodes[label].properties)
     _check_dates(clean)
     return Node(node_id, label, clean, stub)
 
@@ -154,5 +165,6 @@ def rel(start: str, type: str, end: str, props: dict[str, Any] | None = None, *,
     if source is not None:
         p["source"] = source
     clean = _clean(rel_props_model(type, schema), p)
+    _check_formats(clean, schema.relationships[type].properties)
     _check_dates(clean)
     return Rel(start.strip(), type, end.strip(), clean)

@@ -38,6 +38,8 @@ class PropertySpec:
     required: bool = False
     enum: tuple[str, ...] | None = None
     description: str = ""
+    # A named text format checked beyond its type (see orggraph.models.FORMATS), e.g. quorum_rule.
+    format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def _props(raw: dict[str, Any] | None, where: str) -> dict[str, PropertySpec]:
         if ptype not in PROPERTY_TYPES:
             raise ValueError(f"schema: {where}.{name}: unknown property type {ptype!r}")
         enum = tuple(spec["enum"]) if spec.get("enum") else None
-        out[name] = PropertySpec(name, ptype, bool(spec.get("required")), enum, spec.get("description", ""))
+        out[name] = PropertySpec(name, ptype, bool(spec.get("required")), enum, spec.get("description", ""),
+                                 spec.get("format"))
     return out
 
 

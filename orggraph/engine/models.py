@@ -13,6 +13,10 @@ InterestType = Literal["financial", "non_financial_professional", "non_financial
 DeclarationStatus = Literal["declared", "partial", "undeclared"]
 Participation = Literal["voted", "withdrew", "present", "absent", "unknown"]
 Severity = Literal["high", "medium", "low"]
+ItemStatus = Literal["planned", "decided", "deferred", "referred"]
+MeetingAction = Literal["left_room", "stayed_no_vote", "participated", "papers_withheld"]
+RecommendedAction = Literal["exclude", "no_vote"]
+BreachKind = Literal["voted_while_conflicted", "not_declared_at_meeting", "acted_against_ruling"]
 
 
 class Hop(BaseModel):
@@ -70,10 +74,20 @@ class Conflict(BaseModel):
     declaration: DeclarationStatus
     declaration_ids: list[str]
     participation: Participation
-    breach: bool
+    breach: bool  # true when any of breach_kinds applies
     severity: Severity
     score: int  # the number behind severity (see README "Severity")
     explanation: str
+    # The decision as an agenda item (README "Meetings").
+    meeting_id: str | None = None
+    item: str | None = None
+    status: ItemStatus = "decided"
+    recommended_action: RecommendedAction = "no_vote"  # exclude when any path is financial
+    # Declared at the meeting: null when the meeting has no declarations log.
+    declared_at_meeting: bool | None = None
+    ruling: MeetingAction | None = None  # the action minuted with the declaration
+    managed: bool | None = None  # declared at the meeting, ruled out of the vote, did not vote
+    breach_kinds: list[BreachKind] = Field(default_factory=list)
 
 
 class ExcludedMember(BaseModel):
@@ -165,3 +179,52 @@ class ScanSummary(BaseModel):
     audit_findings: int
     audit_undeclared: int
     audit_partial: int
+
+
+class MeetingQuorum(BaseModel):
+    """An agenda item's quorum after the recommended exclusions, under the committee's quorum rule."""
+
+    rule: str  # canonical, e.g. "4; lay>=1; chair|vice_chair>=1"
+    attendance_recorded: bool
+    eligible: list[str]  # voting members (or deputies in their place) who count, by id
+    excluded: list[ExcludedMember]
+    quorate: bool
+    failing: list[str]  # the clauses that fail: "total>=4", "lay>=1", ...
+    presiding: str | None  # the chair, else the vice-chair, when unconflicted (and present); else null
+    presiding_role: Literal["chair", "vice_chair"] | None
+    co_optable: list[str]  # only when inquorate: unconflicted voting members of the commissioner's other committees
+    explanation: str
+
+
+class BriefItem(BaseModel):
+    """One agenda item of a meeting, as the chair's brief gives it."""
+
+    decision_id: str
+    item: str | None
+    title: str | None
+    status: ItemStatus
+    date: str
+    parties: list[str]
+    party_names: dict[str, str | None] = Field(default_factory=dict)
+    conflicts: list[Conflict]  # by person id
+    quorum: MeetingQuorum
+
+
+class MeetingBrief(BaseModel):
+    """The chair's brief for one meeting: each agenda item in order (README "Meetings")."""
+
+    meeting_id: str
+    meeting_name: str | None
+    date: str
+    committee_id: str | None
+    committee_name: str | None
+    commissioner_id: str | None
+    declarations_recorded: bool
+    planned: bool  # any item still planned
+    max_hops: int
+    generated_on: str
+    composition: CompositionResult | None  # the committee on the day
+    items: list[BriefItem]
+    conflicts: int
+    breaches: int
+    inquorate_items: list[str]  # decision ids
