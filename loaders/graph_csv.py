@@ -39,6 +39,7 @@ from loaders.base import (
     ParsedFile,
     read_csv_rows,
 )
+from orggraph.csvsafe import unguard_cell
 from orggraph.errors import RecordError
 from orggraph.models import Record, node, rel
 from orggraph.schema import SCHEMA
@@ -170,7 +171,7 @@ def _schema_type(name: str, owner: str | None, is_rels: bool) -> str | None:
 
 def convert(value: str, ptype: str | None, column: str) -> Any:
     """A CSV cell as a typed value (None when empty); RecordError saying what was expected."""
-    v = value.strip()
+    v = unguard_cell(value.strip())  # the export's formula guard (orggraph.csvsafe), removed exactly
     if v == "":
         return None
     if ptype is None or ptype == "string":
@@ -307,8 +308,8 @@ def _record(layout: Layout, row: list[str], row_source: str) -> Record:
     source = values.pop("source", None) or row_source
     try:
         if layout.is_nodes:
-            return node(row[by_special["ID"].index], owner or "", values, source=source)
-        return rel(row[by_special["START_ID"].index], owner or "", row[by_special["END_ID"].index], values,
+            return node(_id(row, by_special["ID"]), owner or "", values, source=source)
+        return rel(_id(row, by_special["START_ID"]), owner or "", _id(row, by_special["END_ID"]), values,
                    source=source)
     except RecordError as err:
         # Name the column as written in the header (e.g. `quorum:int`, `:LABEL`).
@@ -319,6 +320,10 @@ def _record(layout: Layout, row: list[str], row_source: str) -> Record:
             column, value = header_of[err.column]
             raise RecordError(column, value, err.reason) from None
         raise
+
+
+def _id(row: list[str], col: Column) -> str:
+    return unguard_cell(row[col.index].strip())
 
 
 def _special_header(column: str, by_special: dict[str, Column]) -> str | None:

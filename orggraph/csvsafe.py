@@ -12,7 +12,9 @@ literal quote) is written ``''=x`` and reads back ``'=x``; ``'plain`` is never t
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -38,4 +40,21 @@ def unguard_cell(text: str) -> str:
     return text
 
 
-__all__ = ["TRIGGERS", "guard_cell", "unguard_cell"]
+class CsvWriter:
+    """``csv.writer`` with ``\n`` line ends that also quotes a row with a carriage return in a cell.
+
+    The csv module only quotes cells holding the line terminator, so a bare CR stayed unquoted: a
+    spreadsheet (and the csv reader) then starts a new row there, and ``x\r=cmd...`` would smuggle a
+    formula past the guard. Such rows are written with every cell quoted; other rows as before."""
+
+    def __init__(self, fh: TextIO):
+        self._minimal = csv.writer(fh, lineterminator="\n")
+        self._quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        cells = list(row)
+        carriage = any(isinstance(c, str) and "\r" in c for c in cells)
+        (self._quoted if carriage else self._minimal).writerow(cells)
+
+
+__all__ = ["TRIGGERS", "CsvWriter", "guard_cell", "unguard_cell"]

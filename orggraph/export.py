@@ -4,13 +4,14 @@ CSV: one ``nodes_<Label>.csv`` per label (``:ID``, ``:LABEL``, ``name``, the lab
 with typed headers such as ``quorum:int``, ``valid_from:date``, ``valid_to:date``, ``source``) and one
 ``rels_<TYPE>.csv`` per relationship type (``:START_ID``, ``:TYPE``, ``:END_ID``, typed properties,
 ``source``). Rows are sorted by id (nodes) and by start, end, key (relationships), so the same graph
-always gives the same bytes. The headers follow the Neo4j bulk-import convention (``neo4j-admin
+always gives the same bytes. Text cells that a spreadsheet would run as a formula (starting ``=``, ``+``,
+``-``, ``@``, tab, CR) carry a leading quote (:mod:`orggraph.csvsafe`); the graph-CSV loader removes
+exactly that quote, so the export still loads back the same values. Numbers are never quoted. The headers follow the Neo4j bulk-import convention (``neo4j-admin
 database import`` reads the same header syntax; that path is not exercised by the tests here).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from typing import Any
 
 import networkx as nx
 
+from orggraph.csvsafe import CsvWriter, guard_cell
 from orggraph.errors import ExportError
 from orggraph.graph import OrgGraph
 from orggraph.models import identity_start, rel_key
@@ -54,6 +56,8 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # shortest text that reads back as the same float
+    if isinstance(value, str):
+        return str(guard_cell(value))
     return str(value)
 
 
@@ -99,20 +103,20 @@ def export_csv(graph: OrgGraph, out: Path) -> list[Path]:
         cols = _node_columns(graph.schema, label, present)
         path = out / NODE_FILE.format(label)
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = CsvWriter(fh)
             w.writerow([":ID", ":LABEL", *(h for _, h in cols)])
             for nid, props in nodes[label]:  # to_data is sorted by id
-                w.writerow([nid, label, *(_cell(props.get(p)) for p, _ in cols)])
+                w.writerow([_cell(nid), label, *(_cell(props.get(p)) for p, _ in cols)])
         written.append(path)
     for rtype in sorted(rels):
         present = {k for _, _, props in rels[rtype] for k in props}
         cols = _rel_columns(graph.schema, rtype, present)
         path = out / REL_FILE.format(rtype)
         with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = CsvWriter(fh)
             w.writerow([":START_ID", ":TYPE", ":END_ID", *(h for _, h in cols)])
             for start, end, props in rels[rtype]:  # to_data is sorted by start, end, key
-                w.writerow([start, rtype, end, *(_cell(props.get(p)) for p, _ in cols)])
+                w.writerow([_cell(start), rtype, _cell(end), *(_cell(props.get(p)) for p, _ in cols)])
         written.append(path)
     # Files from an earlier export of labels/types no longer in the graph would load stale data back.
     keep = set(written)

@@ -8,7 +8,6 @@ output, so the same question gets the same answer from both.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, Field
 
+from orggraph.csvsafe import CsvWriter, guard_cell
 from orggraph.engine import (
     Conflict,
     Hop,
@@ -152,13 +152,15 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Plain rows as CSV text (header first; the columns given, else the first row's keys)."""
+    """Plain rows as CSV text (header first; the columns given, else the first row's keys). Text that a
+    spreadsheet would read as a formula is guarded (:mod:`orggraph.csvsafe`); numbers stay numbers."""
     buf = io.StringIO()
     flat = [flatten(r) for r in rows]
     cols = list(columns or (flat[0].keys() if flat else []))
-    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(flat)
+    writer = CsvWriter(buf)
+    writer.writerow(cols)
+    for row in flat:
+        writer.writerow(guard_cell(row.get(c, "")) for c in cols)
     return buf.getvalue()
 
 

@@ -76,14 +76,15 @@ def test_api_and_cli_conflict_csv_is_guarded(store: EmbeddedStore) -> None:
 
 def nasty_graph() -> OrgGraph:
     graph = OrgGraph()
-    records = [node(f"P{i}", "Person", {"name": text or None}) for i, text in enumerate(NASTY)]
-    records += [node("=ID1", "Person", {"name": "-leading minus id"}),
-                node("CM1", "Committee", {"name": "+Committee"}),
-                node("D1", "Decision", {"title": "@decision", "date": "2019-04-01", "value_gbp": -5.0}),
-                rel("D1", "DECIDED_BY", "CM1", {}),
-                rel("=ID1", "SITS_ON", "CM1", {"role": "-chair", "valid_from": "2019-01-01"})]
-    result = graph.apply(records)
-    assert not result.rejected if hasattr(result, "rejected") else True
+    src = "=test source"
+    records = [node(f"P{i}", "Person", {"name": text or None}, source=src) for i, text in enumerate(NASTY)]
+    records += [node("=ID1", "Person", {"name": "-leading minus id\r=smuggled"}, source=src),
+                node("CM1", "Committee", {"name": "+Committee"}, source=src),
+                node("D1", "Decision", {"title": "@decision", "date": "2019-04-01", "value_gbp": -5.0}, source=src),
+                rel("D1", "DECIDED_BY", "CM1", {}, source=src),
+                rel("=ID1", "SITS_ON", "CM1", {"role": "chair", "valid_from": "2019-01-01"}, source=src)]
+    graph.apply(records)
+    assert graph.g.number_of_nodes() == len(NASTY) + 3 and graph.g.number_of_edges() == 2
     return graph
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from loaders.register.cells import TEMPLATE_HEADINGS
+from orggraph.csvsafe import TRIGGERS
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -171,3 +172,13 @@ def _xlsx_entry(ws: Worksheet, r: int, e: dict[str, Any]) -> None:
         else:
             ws[f"{col}{r}"] = value if value not in (None, "") else None
     ws[f"K{r}"] = e.get("mitigation") or None
+    for cell in ws[r]:
+        _as_text(cell)
+
+
+def _as_text(cell: Any) -> None:
+    """Text that starts like a formula stays text: openpyxl would store ``=...`` as a formula (which
+    the sheet then runs); the cell keeps its exact value as a string, shown with Excel's quote prefix."""
+    if isinstance(cell.value, str) and cell.value.startswith(TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
