@@ -9,6 +9,7 @@ import orjson
 from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
+from api.dates import EXPECTED, IsoDate
 from api.graph_cache import GraphMemo
 from api.problems import ApiError
 from api.settings import Settings
@@ -48,7 +49,7 @@ def parse_date(value: str | dt.date | None, name: str) -> str | None:
     try:
         return iso(value)
     except ValueError:
-        raise ApiError(400, f"{name}={value!r}: expected a date as yyyy-mm-dd") from None
+        raise ApiError(422, f"{name}={value!r}: {EXPECTED}") from None
 
 
 def json_bytes(payload: object) -> Response:
@@ -61,7 +62,7 @@ GraphDep = Annotated[OrgGraph, Depends(get_graph)]
 StoreDep = Annotated[Store, Depends(get_store)]
 MemoDep = Annotated[GraphMemo, Depends(get_memo)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-AsOf = Annotated[dt.date | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]
-DateParam = Annotated[dt.date | None, Query(description="yyyy-mm-dd")]
+AsOf = Annotated[IsoDate | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]
+DateParam = Annotated[IsoDate | None, Query(description="yyyy-mm-dd")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip")]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from orggraph.errors import OrgGraphError
@@ -18,6 +19,11 @@ ROLES = ("reader", "auditor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 KEYS_ENV = "ORGGRAPH_API_KEYS"
 KEYS_FILE_ENV = "ORGGRAPH_API_KEYS_FILE"
+HOSTS_ENV = "ORGGRAPH_ALLOWED_HOSTS"
+# Host names a browser may use to reach the server (DNS rebinding: a page on evil.example whose name
+# is made to resolve to 127.0.0.1 still sends "Host: evil.example", which is refused).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_HOST_NAME = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?|\[[0-9a-f:.]+\]")
 
 
 class SettingsError(OrgGraphError, ValueError):
@@ -61,6 +67,8 @@ class Settings:
     # Views over this many nodes are trimmed (vis-network stays readable and fast up to about here).
     view_max_nodes: int = 500
     max_hops: int = 4
+    # Host header names accepted (without port, lower case); loopback only unless configured.
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
     @property
     def auth_enabled(self) -> bool:
@@ -83,8 +91,38 @@ class Settings:
         if len(set(names)) != len(names):
             raise SettingsError("API key names must be unique (they identify callers in the log)")
         max_upload = int(env.get("ORGGRAPH_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+        hosts = parse_hosts(env.get(HOSTS_ENV, ""), HOSTS_ENV)
         return cls(store_uri=store_uri or env.get("ORGGRAPH_STORE") or None, api_keys=tuple(keys),
-                   max_upload_bytes=max_upload)
+                   max_upload_bytes=max_upload, allowed_hosts=_merge(LOOPBACK_HOSTS, hosts))
+
+    def with_hosts(self, hosts: list[str]) -> Settings:
+        """These settings also accepting ``hosts`` (e.g. from ``serve --allowed-host``)."""
+        return replace(self, allowed_hosts=_merge(self.allowed_hosts, parse_hosts(",".join(hosts), "--allowed-host")))
+
+    def with_bind_host(self, host: str) -> Settings:
+        """Serving on a named address (not a wildcard such as 0.0.0.0): that name is accepted too."""
+        if host in ("", "0.0.0.0", "::", "[::]"):
+            return self
+        name = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return self.with_hosts([name])
+
+
+def _merge(first: tuple[str, ...], more: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*first, *more]))
+
+
+def parse_hosts(text: str, where: str) -> list[str]:
+    """Comma-separated host names (``graph.example.nhs.uk``, ``10.0.0.5``, ``[::1]``; no port, no scheme)."""
+    hosts = []
+    for raw in text.split(","):
+        host = raw.strip().lower()
+        if not host:
+            continue
+        if not _HOST_NAME.fullmatch(host):
+            raise SettingsError(f"{where}: {raw.strip()!r} is not a host name; expected names such as "
+                                "graph.example.nhs.uk or 10.0.0.5, comma-separated, without port or scheme")
+        hosts.append(host)
+    return hosts
 
 
 def is_loopback(host: str) -> bool:

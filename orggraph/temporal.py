@@ -9,10 +9,12 @@ written as :data:`OPEN_LO` and :data:`OPEN_HI`, so "live on d" is two string com
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 # Open bounds as strings: "" sorts before every date and "9999-12-31" after every real one.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 OPEN_LO = ""
 OPEN_HI = "9999-12-31"
 
@@ -79,7 +81,11 @@ def iso(d: dt.date | str | None) -> str | None:
         return None
     if isinstance(d, dt.date):
         return d.isoformat()
-    return dt.date.fromisoformat(str(d)).isoformat()
+    text = str(d)
+    # Python 3.11's fromisoformat also takes 20200101 and 2020-W01-1: not the one format.
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date as yyyy-mm-dd")
+    return dt.date.fromisoformat(text).isoformat()
 
 
 def today() -> str:

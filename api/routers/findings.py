@@ -5,13 +5,13 @@ Each answer is the engine's own result model, so it matches the CLI's JSON for t
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from api.auth import require
+from api.dates import IsoDate
 from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
@@ -60,8 +60,8 @@ def list_conflicts(
     person: Annotated[str | None, Query(max_length=200)] = None,
     committee: Annotated[str | None, Query(max_length=200)] = None,
     commissioner: Annotated[str | None, Query(max_length=200, description="CCG or ICB id")] = None,
-    date_from: Annotated[dt.date | None, Query(description="Decisions on or after (yyyy-mm-dd)")] = None,
-    date_to: Annotated[dt.date | None, Query(description="Decisions on or before (yyyy-mm-dd)")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Decisions on or after (yyyy-mm-dd)")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Decisions on or before (yyyy-mm-dd)")] = None,
     declaration: Annotated[Literal["declared", "partial", "undeclared"] | None, Query()] = None,
     breach: Annotated[bool | None, Query(description="Only breaches (true) or only non-breaches (false)")] = None,
     max_hops: MaxHops = 4, limit: Limit = 100, offset: Offset = 0, format: Format = None,
