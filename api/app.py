@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.auth import Sessions
 from api.graph_cache import GraphMemo
-from api.middleware import RequestLogMiddleware
+from api.middleware import RequestGuardMiddleware, RequestLogMiddleware
 from api.problems import install_problem_handlers
 from api.routers import admin, findings, health, nodes, views
 from api.settings import Settings
@@ -43,7 +44,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings.store_uri)
     app.state.memo = GraphMemo()
+    app.state.sessions = Sessions()
     install_problem_handlers(app)
+    app.add_middleware(RequestGuardMiddleware)  # inside the log: refusals are logged and get the headers
     app.add_middleware(RequestLogMiddleware)
     for router in (health.router, nodes.router, findings.router, admin.router, views.router):
         app.include_router(router)

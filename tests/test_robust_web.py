@@ -248,6 +248,9 @@ def test_ready_does_not_reveal_the_store_path(tmp_path: Path) -> None:
         resp = c.get("/ready")
         assert resp.status_code == 503
         assert "very-secret-folder" not in resp.text and "graph.json" not in resp.text, resp.text
+        assert "server log" in resp.json()["detail"]
+    keyed_resp = client_for(EmbeddedStore(broken), keyed()).get("/ready", headers={"X-API-Key": KEYS["reader"]})
+    assert keyed_resp.status_code == 503 and "very-secret-folder" in keyed_resp.text  # a key holder may know
 
 
 def test_personal_data_is_not_cached(store: EmbeddedStore) -> None:

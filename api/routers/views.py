@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import COOKIE, Principal, identify, require
+from api.auth import SESSION_COOKIE, Principal, identify, require, sessions_of
 from api.deps import GraphDep, MemoDep, SettingsDep, parse_date, require_node
 from api.problems import ApiError
 from api.service import (
@@ -134,15 +134,18 @@ def login(request: Request, settings: SettingsDep, key: Annotated[str, Form(max_
         page.status_code = 401
         return page
     request.state.principal = principal
+    # A fresh random token each login (any earlier one of this browser ends); the key stays out of it.
+    token = sessions_of(request).start(principal.name, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, key, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
 
 @router.post("/logout", response_model=None)
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    sessions_of(request).end(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE)
+    response.delete_cookie(SESSION_COOKIE)
     return response
 
 
