@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -31,6 +32,8 @@ API_KEY_SCHEME = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="A
                               description="An API key (reader, auditor or admin)")
 BEARER_SCHEME = HTTPBearer(auto_error=False, scheme_name="Bearer",
                            description="The same API key as a bearer token")
+KeyHeader = Annotated[str | None, Security(API_KEY_SCHEME)]
+BearerHeader = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)]
 
 
 @dataclass(frozen=True)
@@ -142,8 +145,7 @@ def authenticate(request: Request) -> Principal:
 def require(role: str) -> Callable[..., Principal]:
     """A dependency admitting principals of ``role`` or above (declaring the key schemes in the OpenAPI)."""
 
-    def dependency(request: Request, _key: str | None = Security(API_KEY_SCHEME),
-                   _bearer: HTTPAuthorizationCredentials | None = Security(BEARER_SCHEME)) -> Principal:
+    def dependency(request: Request, _key: KeyHeader = None, _bearer: BearerHeader = None) -> Principal:
         principal = authenticate(request)
         if not principal.can(role):
             raise ApiError(403, f"this needs the {role} role; your key has the {principal.role} role")

@@ -22,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("orggraph.api.access")

@@ -36,12 +36,14 @@ def keyed_settings(**kw: object) -> Settings:
 
 @pytest.fixture
 def client(store: EmbeddedStore) -> TestClient:
-    return TestClient(create_app(keyed_settings(), store=store), raise_server_exceptions=False)
+    return TestClient(create_app(keyed_settings(), store=store), raise_server_exceptions=False,
+                      base_url="http://localhost")
 
 
 @pytest.fixture
 def open_client(store: EmbeddedStore) -> TestClient:
-    return TestClient(create_app(Settings(), store=store), raise_server_exceptions=False)
+    return TestClient(create_app(Settings(), store=store), raise_server_exceptions=False,
+                      base_url="http://localhost")
 
 
 def auth(role: str) -> dict[str, str]:
@@ -72,7 +74,8 @@ def test_health_and_ready(client: TestClient) -> None:
 def test_ready_is_503_when_the_store_cannot_be_read(tmp_path: Path) -> None:
     broken = tmp_path / "graph.json"
     broken.write_text("{not json")
-    c = TestClient(create_app(Settings(), store=EmbeddedStore(broken)), raise_server_exceptions=False)
+    c = TestClient(create_app(Settings(), store=EmbeddedStore(broken)), raise_server_exceptions=False,
+                   base_url="http://localhost")
     assert_problem(c.get("/ready"), 503, "not reachable")
     assert_problem(c.get("/api/stats"), 503, "cannot be read")
     assert c.get("/health").status_code == 200  # alive, just not ready
@@ -119,7 +122,8 @@ def test_register_audit_needs_auditor(client: TestClient, store: EmbeddedStore, 
 def test_without_keys_everyone_is_a_reader(open_client: TestClient) -> None:
     assert open_client.get("/api/stats").status_code == 200
     assert_problem(open_client.get("/api/export"), 403, "auditor")
-    assert_problem(open_client.post("/api/load", files={"files": ("x.csv", b"a\n", "text/csv")}), 403, "admin")
+    assert_problem(open_client.post("/api/load", files={"files": ("x.csv", b"a\n", "text/csv")},
+                                    headers={"Origin": "http://localhost"}), 403, "admin")
 
 
 def test_without_keys_only_loopback_is_allowed() -> None:
@@ -181,7 +185,8 @@ def test_errors_are_problem_json(client: TestClient, store: EmbeddedStore) -> No
 
 
 def test_an_unexpected_failure_is_a_bare_500(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    c = TestClient(create_app(Settings(), store=store), raise_server_exceptions=False)
+    c = TestClient(create_app(Settings(), store=store), raise_server_exceptions=False,
+                   base_url="http://localhost")
 
     def broken() -> None:
         raise RuntimeError("internal detail /secret/path")
@@ -277,7 +282,8 @@ def test_admin_loads_files_with_the_cli_report(client: TestClient, store: Embedd
 
 
 def test_upload_size_limit_and_bad_kind(store: EmbeddedStore) -> None:
-    c = TestClient(create_app(keyed_settings(max_upload_bytes=100), store=store), raise_server_exceptions=False)
+    c = TestClient(create_app(keyed_settings(max_upload_bytes=100), store=store), raise_server_exceptions=False,
+                   base_url="http://localhost")
     big = b"id:ID,:LABEL,name\n" + b"X,Person,Y\n" * 50
     assert_problem(c.post("/api/load", headers=auth("admin"), files={"files": ("big.csv", big, "text/csv")}),
                    413, "limit")

@@ -247,14 +247,14 @@ def test_show_as_of_names_the_commissioner_and_filters_relationships(era_store: 
     bad = run_cli(path, "show", "A81001", "--as-of", "2023-13-01")
     assert bad.returncode == 2 and "expected a date as yyyy-mm-dd" in bad.stderr
     # The API says the same line.
-    client = TestClient(create_app(Settings(), store=era_store))
+    client = TestClient(create_app(Settings(), store=era_store), base_url="http://localhost")
     api = client.get("/api/nodes/A81001", params={"as_of": "2023-02-01"}).json()
     assert api["commissioner"]["text"] == line
     assert (api["commissioner"]["commissioner_id"], api["commissioner"]["icb_id"]) == ("16C", "QHM")
 
 
 def test_sicbl_page_shows_its_history(era_store: EmbeddedStore) -> None:
-    client = TestClient(create_app(Settings(), store=era_store))
+    client = TestClient(create_app(Settings(), store=era_store), base_url="http://localhost")
     history = client.get("/api/nodes/16C").json()["history"]
     assert [(h["valid_from"], h["valid_to"], h["text"]) for h in history] == [
         ("2020-04-01", "2022-06-30", "CCG: NHS Tees Valley CCG"),

@@ -308,7 +308,8 @@ def test_wrong_kind_is_one_line_and_exit_1(real2: Path, tmp_path: Path) -> None:
 
 def test_api_load_of_nothing_is_a_422(real2: Path, tmp_path: Path) -> None:
     settings = Settings(api_keys=(ApiKey("admin-key-00003", "admin", "admin-caller"),))
-    client = TestClient(create_app(settings, store=EmbeddedStore(tmp_path / "g.json")), raise_server_exceptions=False)
+    client = TestClient(create_app(settings, store=EmbeddedStore(tmp_path / "g.json")), raise_server_exceptions=False,
+                        base_url="http://localhost")
     head = {"X-API-Key": "admin-key-00003"}
     xlsx = (real2 / "ePCN_2023-01.xlsx").read_bytes()
     resp = client.post("/api/load", headers=head, data={"kind": "epraccur"},

@@ -21,6 +21,7 @@ from tests.browser import needs_engine
 from viz import build_view, render_page
 
 HTML = {"Accept": "text/html"}
+SAME_ORIGIN = {"Origin": "http://localhost"}  # browsers send it with a form POST (the CSRF check)
 
 
 @pytest.fixture
@@ -32,7 +33,8 @@ def store(demo_store_path: Path, tmp_path: Path) -> EmbeddedStore:
 
 @pytest.fixture
 def client(store: EmbeddedStore) -> TestClient:
-    return TestClient(create_app(Settings(), store=store), raise_server_exceptions=False)
+    return TestClient(create_app(Settings(), store=store), raise_server_exceptions=False,
+                      base_url="http://localhost")
 
 
 class Refs(HTMLParser):
@@ -109,7 +111,7 @@ def test_node_page_with_ego_network_hops_and_as_of(client: TestClient, store: Em
 
 
 def test_big_views_are_trimmed_with_a_note(store: EmbeddedStore) -> None:
-    c = TestClient(create_app(Settings(view_max_nodes=10), store=store))
+    c = TestClient(create_app(Settings(view_max_nodes=10), store=store), base_url="http://localhost")
     committee = next(nid for nid, _ in store.graph().nodes("Committee"))
     resp = c.get(f"/node/{committee}", params={"hops": 3}, headers=HTML)
     data = graph_data(resp.text, "ego-graph")
@@ -125,10 +127,11 @@ def test_errors_render_as_pages_for_browsers(client: TestClient) -> None:
 
 
 def test_views_need_a_key_when_keys_are_set(store: EmbeddedStore) -> None:
-    c = TestClient(create_app(Settings(api_keys=(ApiKey("view-key-12345", "reader", "lead"),)), store=store))
+    c = TestClient(create_app(Settings(api_keys=(ApiKey("view-key-12345", "reader", "lead"),)), store=store),
+                   base_url="http://localhost")
     assert c.get("/", headers=HTML).status_code == 401
-    assert c.post("/login", data={"key": "wrong-key-0000"}, follow_redirects=False).status_code == 401
-    ok = c.post("/login", data={"key": "view-key-12345"}, follow_redirects=False)
+    assert c.post("/login", data={"key": "wrong-key-0000"}, headers=SAME_ORIGIN, follow_redirects=False).status_code == 401
+    ok = c.post("/login", data={"key": "view-key-12345"}, headers=SAME_ORIGIN, follow_redirects=False)
     assert ok.status_code == 303 and "httponly" in ok.headers["set-cookie"].lower()
     page = c.get("/", headers=HTML)
     assert page.status_code == 200 and "lead (reader)" in page.text
