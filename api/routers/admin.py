@@ -29,7 +29,7 @@ def safe_name(filename: str | None, n: int) -> str:
              responses=problem_doc(400, 401, 403, 413, 422, 503),
              summary="Load files into the store (admin): the same files and reports as `orggraph load`")
 async def load(request: Request, store: StoreDep, settings: SettingsDep,
-               files: Annotated[list[UploadFile], File(description="One or more files")],
+               files: Annotated[list[UploadFile], File(description="One or more files", min_length=1)],
                kind: Annotated[str | None, Form(description="File kind, if it cannot be detected")] = None,
                strict: Annotated[bool, Form(description="Reject a whole file if any row is bad")] = False,
                ) -> list[LoadReport]:
