@@ -12,7 +12,7 @@ from orggraph_cli.app import StoreHandle, cli
 
 
 def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000, *,
-               log_level: str = "info") -> None:
+               log_level: str = "info", allowed_hosts: tuple[str, ...] = ()) -> None:
     """Serve until interrupted. Raises SettingsError for a setting that cannot be used (keys, host)."""
     # Lazy: the server and the app are only loaded when serving (the demo's --serve calls this too).
     import uvicorn
@@ -20,7 +20,8 @@ def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000,
     from api.app import create_app
     from api.settings import Settings, check_bind
 
-    settings = Settings.from_env(store_uri)
+    # Host names accepted: loopback, ORGGRAPH_ALLOWED_HOSTS, --allowed-host and the address served on.
+    settings = Settings.from_env(store_uri).with_hosts(list(allowed_hosts)).with_bind_host(host)
     check_bind(settings, host)
     app = create_app(settings)
     app.state.store.ping()
@@ -34,8 +35,11 @@ def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000,
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (anything but loopback needs API keys).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable; default loopback names only; "
+                   "or ORGGRAPH_ALLOWED_HOSTS=a,b).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, allowed_hosts: tuple[str, ...]) -> None:
     """Serve the HTTP API (/docs) and the browser views on http://HOST:PORT/.
 
     API keys: ORGGRAPH_API_KEYS="key:role[:name],..." or ORGGRAPH_API_KEYS_FILE (one key:role[:name]
@@ -47,7 +51,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     handle = ctx.find_object(StoreHandle)
     uri = handle.uri if handle else None
     try:
-        run_server(uri, host, port)
+        run_server(uri, host, port, allowed_hosts=allowed_hosts)
     except (SettingsError, StoreError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

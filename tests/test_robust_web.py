@@ -270,3 +270,13 @@ def test_openapi_declares_its_security_schemes(store: EmbeddedStore) -> None:
     assert ("apiKey", "header", "X-API-Key", None) in kinds and ("http", None, None, "bearer") in kinds
     stats = spec["paths"]["/api/stats"]["get"]
     assert stats.get("security") and "security" not in spec["paths"]["/health"]["get"]
+
+
+def test_serve_names_a_bad_allowed_host(demo_store_path: Path) -> None:
+    import subprocess
+
+    from tests.browser import ORGGRAPH
+
+    out = subprocess.run([str(ORGGRAPH), "--store", str(demo_store_path), "serve", "--allowed-host", "bad host/"],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 1 and "--allowed-host" in out.stderr and "Traceback" not in out.stderr, out.stderr
