@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -280,3 +281,26 @@ def test_serve_names_a_bad_allowed_host(demo_store_path: Path) -> None:
     out = subprocess.run([str(ORGGRAPH), "--store", str(demo_store_path), "serve", "--allowed-host", "bad host/"],
                          capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 1 and "--allowed-host" in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+@pytest.mark.browser
+def test_a_real_browser_can_sign_in_and_out(demo_store_path: Path, tmp_path: Path, chrome: object) -> None:
+    """Chromium's own form POSTs pass the same-origin check (Referrer-Policy same-origin keeps its
+    Origin header real, where no-referrer made it "null"), and the cookie holds no key."""
+    from selenium.webdriver.common.by import By
+
+    from tests.browser import start_server, stop_server
+
+    store = tmp_path / "graph.json"
+    shutil.copy(demo_store_path, store)
+    server = start_server(store, {"ORGGRAPH_API_KEYS": "browser-reader-key:reader:lead"}, tmp_path)
+    try:
+        driver: Any = chrome
+        driver.get(server.url + "/login")
+        driver.find_element(By.ID, "key").send_keys("browser-reader-key")
+        driver.find_element(By.CSS_SELECTOR, "form.login").submit()
+        assert "lead (reader)" in driver.page_source
+        cookies = {c["name"]: c["value"] for c in driver.get_cookies()}
+        assert cookies.get("orggraph_session") and "browser-reader-key" not in str(cookies)
+    finally:
+        stop_server(server)
