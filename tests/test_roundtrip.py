@@ -37,6 +37,8 @@ def _value(ptype: str, enum: tuple[str, ...] | None, i: int, name: str) -> Any:
         return i % 2 == 0
     if ptype == "date":
         return f"201{i % 10}-0{1 + i % 9}-2{i % 8}"
+    if name == "quorum_rule":  # a property with a text format (schema `format: quorum_rule`)
+        return f"{i + 3}; lay>={i % 2}; chair|vice_chair>=1"
     return f"{name} {i}: Smith & Co, \"trading\" as Café £"  # comma, quotes, non-ASCII
 
 
