@@ -17,7 +17,8 @@ column is ignored (and noted). Cells (see :mod:`loaders.agenda` for how each is 
 - ``person`` / ``ruled_by``: a person's id or name; a name several persons match, or none, rejects the
   row (never guessed, never created).
 - ``action``: ``left_room``, ``stayed_no_vote``, ``participated`` or ``papers_withheld`` (case,
-  spaces and hyphens aside: ``Left room`` is ``left_room``).
+  spaces and hyphens aside: ``Left room`` is ``left_room``); required, except on a declaration made in
+  advance on a ``planned`` item, where the chair has not ruled yet.
 - A row with an empty ``person`` (and no interest, action or ruling) records that the meeting's log
   was taken with nothing declared (a nil log).
 
@@ -168,9 +169,12 @@ class _LogReader:
             return []
         decision = self.index.item(meeting, item_text, w["item"])
         person = self.index.person(person_text, w["person"], at)
-        if not action_text:
-            raise RecordError(w["action"], action_text, f"expected the chair's ruling: one of {', '.join(ACTIONS)}")
-        props: dict[str, object] = {"action": _action(action_text, w["action"]), "interest": interest or None}
+        planned = (self.ctx.graph.node(decision) or {}).get("status") == "planned"
+        if not action_text and not planned:
+            raise RecordError(w["action"], action_text, f"expected the chair's ruling: one of {', '.join(ACTIONS)} "
+                              "(only a declaration made in advance on a planned item may have none yet)")
+        action = _action(action_text, w["action"]) if action_text else None
+        props: dict[str, object] = {"action": action, "interest": interest or None}
         if ruled_text:
             props["ruled_by"] = self.index.person(ruled_text, w["ruled_by"], at)
         return self.declaration(person, decision, props, rownum, header)
@@ -192,8 +196,9 @@ class _LogReader:
         interests = [i for i in (record.props.get("interest"), props.get("interest")) if i]
         if interests:
             record.props["interest"] = "; ".join(dict.fromkeys(str(i) for i in interests))
-        if props.get("ruled_by"):
-            record.props["ruled_by"] = props["ruled_by"]
+        for name in ("action", "ruled_by"):
+            if props.get(name):
+                record.props[name] = props[name]
         self.merged.append(f"row {rownum} (a further declaration by {person} on {decision}) merged into row {first}")
         return []
 

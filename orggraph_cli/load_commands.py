@@ -103,4 +103,4 @@ def kinds() -> None:
     from loaders import available_kinds, loader_module
 
     for kind in available_kinds():
-        click.echo(f"{kind:10} {loader_module(kind).DESCRIPTION}")
+        click.echo(f"{kind:16} {loader_module(kind).DESCRIPTION}")

@@ -379,3 +379,12 @@ def test_neo4j_holds_the_same_meeting_graph_as_the_embedded_store(tmp_path: Path
     assert fresh == embedded
     assert fresh.node("SYN-MTG-0008")["declarations_recorded"] is True
     assert declarations(fresh)[("SYN-P-0001", "SYN-D-1")]["ruled_by"] == "SYN-P-0003"
+
+
+def test_a_declaration_in_advance_on_a_planned_item_may_have_no_ruling(loaded: EmbeddedStore, tmp_path: Path) -> None:
+    report = load_file(loaded, log(tmp_path / "m.csv", [
+        ["SYN-MTG-0008", "PCC19/020", "SYN-P-0001", "Partner", "", ""],
+        ["SYN-MTG-0007", "PCC19/004", "SYN-P-0001", "Partner", "", ""],
+    ]))
+    assert reasons(report) == [(3, "action", "")]
+    assert declarations(loaded.graph())[("SYN-P-0001", "SYN-D-3")] == {"interest": "Partner", "source": "m.csv:2"}
