@@ -130,7 +130,6 @@ class _LogReader:
         self.out = ParsedFile(path, KIND)
         self.index = MinutesIndex(ctx.graph)
         self.meeting_rows: dict[str, list[int]] = {}  # meeting id -> rows naming it (accepted or not)
-        self.row_meeting: dict[int, str] = {}
         self.declared: dict[tuple[str, str], tuple[int, Rel]] = {}  # (person, decision) -> first row, record
         self.merged: list[str] = []
 
@@ -154,7 +153,6 @@ class _LogReader:
         """The row's declaration (none for a nil row); RecordError naming the column as written."""
         w = header.written
         meeting = self.index.meeting(header.cell(cells, "meeting"), w["meeting"])
-        self.row_meeting[rownum] = meeting
         self.meeting_rows.setdefault(meeting, []).append(rownum)
         at = f"{self.path.name}, row {rownum}"
         person_text, item_text = header.cell(cells, "person"), header.cell(cells, "item")
@@ -177,10 +175,11 @@ class _LogReader:
         props: dict[str, object] = {"action": action, "interest": interest or None}
         if ruled_text:
             props["ruled_by"] = self.index.person(ruled_text, w["ruled_by"], at)
-        return self.declaration(person, decision, props, rownum, header)
+        written = {"action": action_text, "ruled_by": ruled_text}
+        return self.declaration(person, decision, props, rownum, header, written)
 
     def declaration(self, person: str, decision: str, props: dict[str, object], rownum: int,
-                    header: Header) -> list[Rel]:
+                    header: Header, cells: dict[str, str]) -> list[Rel]:
         """A new declaration, or a further interest of one made earlier in the file (merged into it)."""
         earlier = self.declared.get((person, decision))
         if earlier is None:
@@ -190,7 +189,7 @@ class _LogReader:
         first, record = earlier
         for name in ("action", "ruled_by"):
             if props.get(name) and record.props.get(name) and props[name] != record.props[name]:
-                raise RecordError(header.written[name], props[name], f"{person} already declared on {decision} "
+                raise RecordError(header.written[name], cells[name], f"{person} already declared on {decision} "
                                   f"at row {first} with {name} {record.props[name]!r}; expected one ruling per "
                                   "person and item")
         interests = [i for i in (record.props.get("interest"), props.get("interest")) if i]

@@ -227,8 +227,9 @@ def test_two_interests_on_one_item_make_one_declaration(loaded: EmbeddedStore, t
         ["SYN-MTG-0007", "PCC19/004", "SYN-P-0001", "Partner", "left_room", "SYN-P-0003"],
         ["SYN-MTG-0007", "PCC19/004", "SYN-P-0001", "Spouse employed", "left_room", ""],
         ["SYN-MTG-0007", "PCC19/004", "SYN-P-0001", "Shareholder", "participated", ""],
+        ["SYN-MTG-0007", "PCC19/004", "Dr Ann Example", "Trustee", "left_room", "Ben Sample"],
     ]))
-    assert reasons(report) == [(4, "action", "participated")]
+    assert reasons(report) == [(4, "action", "participated"), (5, "ruled_by", "Ben Sample")]
     assert "one ruling per person and item" in report.rejected[0].reason
     decl = declarations(loaded.graph())[("SYN-P-0001", "SYN-D-1")]
     assert (decl["interest"], decl["action"], decl["source"]) == ("Partner; Spouse employed", "left_room", "m.csv:2")
