@@ -26,7 +26,14 @@ from tests.helpers import ORGGRAPH
 REAL_PRACTICE = "A81001"  # in epraccur_2019-11.csv; the generated file links a synthetic partner to it
 
 
+# Properties whose text has a grammar or names a person (checked at load): a value that means something.
+_MEANINGFUL = {"quorum_rule": lambda i: f"{i + 3}; lay>=1; chair|vice_chair>=1",
+               "deputy_for": lambda i: "GEN-Person-partner", "ruled_by": lambda i: "GEN-Person-partner"}
+
+
 def _value(ptype: str, enum: tuple[str, ...] | None, i: int, name: str) -> Any:
+    if name in _MEANINGFUL:
+        return _MEANINGFUL[name](i)
     if enum:
         return enum[i % len(enum)]
     if ptype == "int":
@@ -37,8 +44,6 @@ def _value(ptype: str, enum: tuple[str, ...] | None, i: int, name: str) -> Any:
         return i % 2 == 0
     if ptype == "date":
         return f"201{i % 10}-0{1 + i % 9}-2{i % 8}"
-    if name == "quorum_rule":  # a property with a text format (schema `format: quorum_rule`)
-        return f"{i + 3}; lay>={i % 2}; chair|vice_chair>=1"
     return f"{name} {i}: Smith & Co, \"trading\" as Café £"  # comma, quotes, non-ASCII
 
 
