@@ -165,19 +165,34 @@ class SQLiteStore(Store):
         self.version()
 
     # ---- writing -------------------------------------------------------------------------------
-    def _write_in(self, db: sqlite3.Connection, records: list[Record], strict: bool) -> ApplyResult:
-        """Merge ``records`` inside the caller's transaction; the result says whether it may commit."""
-        before = sql.read_touched(db, records)
-        after = OrgGraph(before.copy(), self.schema)
+    def _write_in(self, db: sqlite3.Connection, records: list[Record], strict: bool,
+                  version: int) -> tuple[ApplyResult, bool]:
+        """Merge ``records`` inside the caller's transaction: (the result, whether the kept snapshot
+        already holds them). Inside a batch over a current snapshot, the records are applied to it
+        directly (the JSON store's way: one merge, no reads); otherwise to the rows they touch."""
+        in_place = self._in_batch and self._cache is not None and self._cache_version == version
+        if in_place:
+            if not self._cache_owned:  # once per batch: callers may still hold the snapshot
+                self._cache, self._cache_owned = self._cache.copy() if self._cache else None, True
+            after = self._cache
+            assert after is not None
+            if strict and (rejected := after.validate(records)):
+                return ApplyResult(rejected=rejected, committed=False), False
+            before = sql.touched_copy(after.g, records)
+        else:
+            before = sql.read_touched(db, records)
+            after = OrgGraph(before.copy(), self.schema)
         result = after.apply(records)
         if strict and result.rejected:
             result.committed = False
-            return result
+            return result, False
         result.committed = True
         if result.written:
-            sql.write_changes(db, before, after)
+            sql.write_changes(db, before, after, records)
             db.execute(sql.BUMP_VERSION)
-        return result
+            if in_place:
+                self._cache_version = version + 1
+        return result, in_place
 
     def write(self, records: Sequence[Record], *, strict: bool = False) -> ApplyResult:
         records = list(records)
@@ -187,7 +202,7 @@ class SQLiteStore(Store):
             db.execute("SAVEPOINT write" if self._in_batch else "BEGIN IMMEDIATE")
             try:
                 version = int(db.execute(sql.READ_VERSION).fetchone()[0])
-                result = self._write_in(db, records, strict)
+                result, advanced = self._write_in(db, records, strict, version)
                 keep = result.committed and bool(result.written)
                 if self._in_batch:
                     if not keep:
@@ -198,7 +213,7 @@ class SQLiteStore(Store):
             except BaseException:
                 self._abandon(db, "ROLLBACK TO write" if self._in_batch else "ROLLBACK")
                 raise
-        if keep:
+        if keep and not advanced:
             self._advance_cache(version, records)
         return result
 

@@ -9,6 +9,7 @@ key is ``f"{type}|{key}"`` (:func:`orggraph.models.rel_key`). The primary key of
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -129,25 +130,51 @@ def read_touched(db: sqlite3.Connection, records: Sequence[Record]) -> nx.MultiD
     return before
 
 
-def write_changes(db: sqlite3.Connection, before: nx.MultiDiGraph, after: OrgGraph) -> None:
-    """Upsert every node and relationship that ``after`` adds or changes over ``before``, whole."""
+def touched_copy(g: nx.MultiDiGraph, records: Sequence[Record]) -> nx.MultiDiGraph:
+    """Copies of the nodes and relationships of ``g`` that ``records`` name (what a merge may change)."""
+    before = nx.MultiDiGraph()
+    for r in records:
+        if isinstance(r, Node):
+            data = g.nodes.get(r.id)
+            if data is not None:
+                before.add_node(r.id, **data)
+        else:
+            old = g.get_edge_data(r.start, r.end, r.key)
+            if old is not None:
+                before.add_edge(r.start, r.end, key=r.key, **old)
+    return before
+
+
+def write_changes(db: sqlite3.Connection, before: nx.MultiDiGraph, after: OrgGraph,
+                  records: Sequence[Record]) -> None:
+    """Upsert, whole, each node and relationship named by ``records`` that ``after`` (the graph they
+    were merged into) adds or changes over ``before`` (the same items before the merge)."""
     node_rows = []
-    for nid, data in after.g.nodes(data=True):
-        old = before.nodes.get(nid)
-        if old is not None and old == data:
+    for nid in sorted({r.id for r in records if isinstance(r, Node)}):
+        data = after.g.nodes.get(nid)
+        if data is None or before.nodes.get(nid) == data:  # rejected, or unchanged
             continue
         props = {k: v for k, v in data.items() if k != "label"}
-        node_rows.append((nid, data["label"], dumps(props), normalise_text(nid),
-                          normalise_text(str(props.get("name") or ""))))
+        node_rows.append((nid, data["label"], dumps(props), fold(nid), fold(str(props.get("name") or ""))))
     db.executemany(UPSERT_NODE, node_rows)
     rel_rows = []
-    for start, end, key, data in after.g.edges(keys=True, data=True):
-        old = before.get_edge_data(start, end, key)
-        if old is not None and old == data:
+    for start, end, key in sorted({(r.start, r.end, r.key) for r in records if isinstance(r, Rel)}):
+        data = after.g.get_edge_data(start, end, key)
+        if data is None or before.get_edge_data(start, end, key) == data:
             continue
         props = {k: v for k, v in data.items() if k != "type"}
         rel_rows.append((start, data["type"], end, identity_start(props) or "", dumps(props)))
     db.executemany(UPSERT_REL, rel_rows)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """:func:`orggraph.query.normalise_text`, with a quicker path for ASCII text (most ids and names)."""
+    if not text.isascii():
+        return normalise_text(text)
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def neighbourhood(db: sqlite3.Connection, node_id: str, schema: Schema) -> OrgGraph:
@@ -160,5 +187,5 @@ def neighbourhood(db: sqlite3.Connection, node_id: str, schema: Schema) -> OrgGr
 def search_candidates(db: sqlite3.Connection, text: str, schema: Schema) -> OrgGraph:
     """The nodes :func:`orggraph.query.search_graph` could score for ``text`` (id equal or prefix, name
     containing it), found over the folded columns without reading any properties' JSON."""
-    q = normalise_text(text)
+    q = fold(text)
     return rows_graph(db.execute(SEARCH, (q, len(q), q, q)), [], schema)
