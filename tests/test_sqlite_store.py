@@ -12,13 +12,17 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders.pipeline import load_paths
 from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.models import node, rel
+from orggraph.query import normalise_text
 from orggraph.stores import open_store
 from orggraph.stores import sqlite_sql as sql
 from orggraph.stores.embedded import EmbeddedStore
@@ -82,6 +86,42 @@ def test_a_batch_commits_once_and_each_write_keeps_its_own_all_or_nothing(lite: 
         assert other.stats()["nodes"] == {"Committee": 1, "Person": 1} and "P2" not in other.graph()
     assert other.stats() == {"nodes": {"Committee": 1, "Person": 2}, "relationships": {"SITS_ON": 2}}
     assert fresh(lite.path) == lite.graph()
+
+
+def test_a_batch_over_a_read_snapshot_merges_into_it_and_writes_the_same_rows(
+        lite: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a load does: read the graph before each file, then write the file."""
+    merge_rel = OrgGraph._merge_rel
+
+    def fails_for_p4(self: OrgGraph, rec: Any, result: Any) -> None:
+        if rec.start == "P4":
+            raise RuntimeError("out of memory, say")
+        merge_rel(self, rec, result)
+
+    monkeypatch.setattr(OrgGraph, "_merge_rel", fails_for_p4)
+    with lite.batch():
+        snapshot = lite.graph()
+        lite.write([node("P2", "Person", {"name": "Bo Made-Up"}), rel("P2", "SITS_ON", "C1", {"role": "member"})])
+        assert "P2" not in snapshot  # what a caller held before the write stays as it was
+        ours = lite.graph()  # the batch's own copy, brought forward by each write without a read
+        assert "P2" in ours
+        rejected = lite.write([node("P3", "Person", {"name": "Cy"}), rel("P3", "SITS_ON", "NOPE", {})], strict=True)
+        assert not rejected.committed and "P3" not in lite.graph()
+        changed = lite.write([node("C1", "Committee", {"name": "Northtown PCCC", "quorum": 4}),
+                              rel("P2", "SITS_ON", "C1", {"role": "member"})])
+        assert (changed.nodes_updated, changed.unchanged) == (1, 1) and lite.graph() is ours
+        with pytest.raises(RuntimeError):  # the merge fails midway, after P4 went into the snapshot
+            lite.write([node("P4", "Person", {"name": "Di"}), rel("P4", "SITS_ON", "C1", {})])
+        assert "P4" not in lite.graph() and lite.graph().node("C1")["quorum"] == 4  # type: ignore[index]
+    after = fresh(lite.path)
+    assert after == lite.graph()
+    assert after.stats() == {"nodes": {"Committee": 1, "Person": 2}, "relationships": {"SITS_ON": 2}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_the_stored_search_folding_is_normalise_text(text: str) -> None:
+    assert sql.fold(text) == normalise_text(text)
 
 
 def test_an_error_inside_a_batch_rolls_the_whole_batch_back(lite: SQLiteStore) -> None:
@@ -259,3 +299,74 @@ def test_strict_rejection_through_the_cli_leaves_the_database_as_it_was(seeded: 
     assert "bad_endpoint.csv, row 3, column :TYPE: 'ATTENDED': Person -> Committee is not allowed" in result.stderr
     with SQLiteStore(store) as s:
         assert s.graph() == original and s.version() == version
+
+
+# ---- orggraph migrate ------------------------------------------------------------------------------
+def exported(graph: OrgGraph, folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in export_graph(graph, "csv", folder)}
+
+
+def test_migrate_copies_a_json_store_of_real_files_into_an_identical_sqlite_store(real_data: Path,
+                                                                                 tmp_path: Path) -> None:
+    from orggraph_demo import generate
+    from tests.test_store_parity import write_world_files
+
+    source = tmp_path / "graph.json"
+    nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")  # every property type, multi-line text
+    demo = sorted(write_world_files(tmp_path / "demo", generate("demo").records),
+                  key=lambda p: (not p.name.startswith("nodes_"), p.name))
+    reports = load_paths(EmbeddedStore(source), [real_data / "ons_ccg19_stp19_apr2019.csv",
+                                                 real_data / "epraccur_2019-11.csv", nodes, rels, *demo])
+    assert all(r.status == "loaded" for r in reports), [(r.file, r.error) for r in reports]
+    before = source.read_bytes()
+    original = EmbeddedStore(source).graph()
+    assert original.stats()["nodes"]["Practice"] > 8000 and original.stats()["nodes"]["Decision"] > 0
+
+    result = subprocess.run([str(ORGGRAPH), "--store", str(source), "migrate"], check=False,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    target = tmp_path / "graph.sqlite"  # the default: beside the JSON file
+    n, r = original.g.number_of_nodes(), original.g.number_of_edges()
+    assert f"migrated {n} nodes and {r} relationships from {source} to {target}" in result.stderr
+    assert source.read_bytes() == before, "the JSON file is kept as it was"
+    migrated = fresh(target)
+    assert migrated == original
+    assert exported(migrated, tmp_path / "from_sqlite") == exported(original, tmp_path / "from_json")
+    assert run_cli(target, "stats", "--format", "json").stdout == run_cli(source, "stats", "--format", "json").stdout
+
+    again = subprocess.run([str(ORGGRAPH), "migrate", "--from", str(source), "--to", str(target)], check=False,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 1 and "already holds a graph" in again.stderr, again.stderr
+    assert fresh(target) == original
+
+
+def test_migrate_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    missing = subprocess.run([str(ORGGRAPH), "migrate", "--from", str(tmp_path / "none.json")], check=False,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "no JSON store file to migrate" in missing.stderr
+    source = tmp_path / "g.json"
+    EmbeddedStore(source).write(committee())  # type: ignore[arg-type]
+    wrong = subprocess.run([str(ORGGRAPH), "migrate", "--from", str(source), "--to", str(tmp_path / "g.json2")],
+                           check=False, capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "expected a path ending .sqlite" in wrong.stderr, wrong.stderr
+
+
+def test_migrate_checks_the_counts_inside_its_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from orggraph_cli.main import cli
+
+    source, target = tmp_path / "g.json", tmp_path / "g.db"
+    EmbeddedStore(source).write(committee())  # type: ignore[arg-type]
+    real_stats = SQLiteStore.stats
+
+    def one_short(self: SQLiteStore) -> dict[str, dict[str, int]]:
+        got = real_stats(self)
+        if got["nodes"]:
+            got["nodes"]["Person"] -= 1
+        return got
+
+    monkeypatch.setattr(SQLiteStore, "stats", one_short)
+    result = CliRunner().invoke(cli, ["migrate", "--from", str(source), "--to", str(target)])
+    assert result.exit_code == 1 and "counts differ" in result.output and "nothing was migrated" in result.output
+    assert not target.exists(), "the database it made is removed"
