@@ -9,6 +9,7 @@ from orggraph_cli import (  # noqa: F401  (imported for their @cli.command() dec
     engine_commands,  # conflicts, quorum, composition, audit, paths, scan
     explore_commands,  # stats, show, search, export, schema
     load_commands,  # load, kinds
+    migrate_command,  # migrate
     serve_command,  # serve
 )
 from orggraph_cli.app import cli

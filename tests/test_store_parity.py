@@ -1,7 +1,8 @@
-"""One store suite, run against both backends: the embedded file store and a real Neo4j 5.26.
+"""One store suite, run against every backend: the embedded JSON file, SQLite and a real Neo4j 5.26.
 
-Semantics tests take the ``store`` fixture (parametrised embedded / neo4j) and must pass on each.
-Parity tests load the same real files into both and require identical graphs, stats, node details,
+Semantics tests take the ``store`` fixture (parametrised embedded / sqlite / neo4j) and must pass on
+each. Parity tests (the ``pair`` fixture: the JSON store beside SQLite, and beside Neo4j) load the same
+real files into both and require identical graphs, stats, node details,
 search hits, exports, copies and engine results (conflicts, quorum, composition, register audit)
 on the real files, the synthetic demo world and hypothesis-generated graphs; and, on the CCG-era
 (../shared/data/real) and ICB-era (real2) files loaded together, identical exports, scan summaries,
@@ -31,6 +32,7 @@ from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neo4j import Neo4jStore
+from orggraph.stores.sqlite import SQLiteStore
 from tests.helpers import ORGGRAPH
 from tests.neo4j_server import Neo4jTarget
 from tests.test_roundtrip import generate_graph_csv
@@ -46,16 +48,33 @@ def new_neo4j(target: Neo4jTarget) -> Neo4jStore:
     return Neo4jStore(target.uri, auth=target.auth)
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "embedded":
         yield EmbeddedStore(tmp_path / "graph.json")
         return
+    if request.param == "sqlite":
+        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
+            yield lite
+        return
     yield request.getfixturevalue("neo4j_store")
 
 
+Pair = tuple[EmbeddedStore, Neo4jStore | SQLiteStore]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pair]:
+    """The JSON store beside another backend that must give the same everything."""
+    if request.param == "sqlite":
+        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
+            yield EmbeddedStore(tmp_path / "graph.json"), lite
+        return
+    yield EmbeddedStore(tmp_path / "graph.json"), request.getfixturevalue("neo4j_store")
+
+
 @pytest.fixture
-def pair(tmp_path: Path, neo4j_store: Neo4jStore) -> tuple[EmbeddedStore, Neo4jStore]:
+def neo_pair(tmp_path: Path, neo4j_store: Neo4jStore) -> tuple[EmbeddedStore, Neo4jStore]:
     return EmbeddedStore(tmp_path / "graph.json"), neo4j_store
 
 
@@ -63,6 +82,9 @@ def fresh_graph(store: Store) -> OrgGraph:
     """The graph as a new process sees it (no in-process cache)."""
     if isinstance(store, EmbeddedStore):
         return EmbeddedStore(store.path).graph()
+    if isinstance(store, SQLiteStore):
+        with SQLiteStore(store.path) as other:
+            return other.graph()
     assert isinstance(store, Neo4jStore)
     other = Neo4jStore(store.uri, auth=store._auth, database=store.database)
     try:
@@ -169,16 +191,14 @@ def test_search_and_node_detail(store: Store) -> None:
 
 
 # ---- parity: the same files give the same everything ---------------------------------------
-def load_both(pair: tuple[EmbeddedStore, Neo4jStore], paths: list[Path]) -> None:
-    reports = {}
-    for s in pair:
-        reports[type(s).__name__] = [(r.file, r.status, r.read, r.loaded, [str(x) for x in r.rejected],
-                                      r.counts) for r in load_paths(s, paths)]
-    assert reports["EmbeddedStore"] == reports["Neo4jStore"]
-    assert all(status == "loaded" for _, status, *_ in reports["Neo4jStore"])
+def load_both(pair: Pair, paths: list[Path]) -> None:
+    reports = [[(r.file, r.status, r.read, r.loaded, [str(x) for x in r.rejected], r.counts)
+                for r in load_paths(s, paths)] for s in pair]
+    assert reports[0] == reports[1]
+    assert all(status == "loaded" for _, status, *_ in reports[1])
 
 
-def test_real_files_give_the_same_graph_stats_search_and_nodes(pair: tuple[EmbeddedStore, Neo4jStore],
+def test_real_files_give_the_same_graph_stats_search_and_nodes(pair: Pair,
                                                                  real_data: Path) -> None:
     embedded, neo = pair
     load_both(pair, [real_data / f for f in REAL_FILES])
@@ -200,11 +220,11 @@ def test_real_files_give_the_same_graph_stats_search_and_nodes(pair: tuple[Embed
     assert_same_graph(neo.graph(), g)
 
 
-def test_export_round_trip_through_neo4j(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
+def test_export_round_trip_through_neo4j(neo_pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
                                          tmp_path: Path, neo4j_target: Neo4jTarget) -> None:
-    embedded, neo = pair
+    embedded, neo = neo_pair
     nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
-    load_both(pair, [real_data / "epraccur_2019-11.csv", real_data / "ons_ccg19_stp19_apr2019.csv", nodes, rels])
+    load_both(neo_pair, [real_data / "epraccur_2019-11.csv", real_data / "ons_ccg19_stp19_apr2019.csv", nodes, rels])
     original = fresh_graph(embedded)
     assert_same_graph(neo.graph(), original)  # every type, float, boolean, multi-line text survives Neo4j
     exported = tmp_path / "export"
@@ -220,9 +240,10 @@ def test_export_round_trip_through_neo4j(pair: tuple[EmbeddedStore, Neo4jStore],
     assert_same_graph(fresh_graph(neo), original)
 
 
-def test_copy_embedded_to_neo4j_and_back_is_identical(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
-                                                      tmp_path: Path, neo4j_target: Neo4jTarget) -> None:
-    embedded, neo = pair
+def test_copy_embedded_to_neo4j_and_back_is_identical(neo_pair: tuple[EmbeddedStore, Neo4jStore],
+                                                      real_data: Path, tmp_path: Path,
+                                                      neo4j_target: Neo4jTarget) -> None:
+    embedded, neo = neo_pair
     nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
     load_paths(embedded, [real_data / "ons_ccg19_stp19_apr2019.csv", real_data / "epraccur_2019-11.csv", nodes, rels])
     original = fresh_graph(embedded)
@@ -264,7 +285,7 @@ def engine_results(graph: OrgGraph) -> dict[str, Any]:
     return out
 
 
-def assert_same_engine_results(embedded: EmbeddedStore, neo: Neo4jStore) -> dict[str, Any]:
+def assert_same_engine_results(embedded: EmbeddedStore, neo: Neo4jStore | SQLiteStore) -> dict[str, Any]:
     want = engine_results(fresh_graph(embedded))
     got = engine_results(neo.graph())
     for key in want:
@@ -281,7 +302,7 @@ def write_world_files(folder: Path, records: list[Any]) -> list[Path]:
 
 
 @needs_engine
-def test_engine_parity_on_the_demo_world(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path) -> None:
+def test_engine_parity_on_the_demo_world(pair: Pair, tmp_path: Path) -> None:
     from loaders.register import write_register_xlsx
     from orggraph_demo import generate
 
@@ -298,7 +319,7 @@ def test_engine_parity_on_the_demo_world(pair: tuple[EmbeddedStore, Neo4jStore],
 
 
 @needs_engine
-def test_engine_parity_on_the_real_files(pair: tuple[EmbeddedStore, Neo4jStore], real_data: Path,
+def test_engine_parity_on_the_real_files(pair: Pair, real_data: Path,
                                          tmp_path: Path) -> None:
     nodes, rels, _, _ = generate_graph_csv(tmp_path / "generated")
     load_both(pair, [real_data / f for f in REAL_FILES] + [nodes, rels])
@@ -360,7 +381,7 @@ def random_world(draw: st.DrawFn) -> tuple[list[list[str]], list[list[str]]]:
 @needs_engine
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(world=random_world())
-def test_engine_parity_on_random_graphs(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path,
+def test_engine_parity_on_random_graphs(pair: Pair, tmp_path: Path,
                                         world: tuple[list[list[str]], list[list[str]]]) -> None:
     embedded, neo = pair
     embedded.clear()
@@ -445,7 +466,7 @@ def commissioner_answers(graph: OrgGraph, practices: list[str], days: list[str])
 
 
 def test_combined_real_files_give_the_same_export_scan_audits_and_commissioners(
-        pair: tuple[EmbeddedStore, Neo4jStore], combined_files: list[Path], tmp_path: Path) -> None:
+        pair: Pair, combined_files: list[Path], tmp_path: Path) -> None:
     embedded, neo = pair
     paths = combined_files + synthetic_committees(tmp_path / "synthetic")
     want, embedded_seconds = timed_load(embedded, paths)

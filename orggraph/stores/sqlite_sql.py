@@ -1,0 +1,191 @@
+"""The SQLite store's tables and the conversions between their rows and an :class:`OrgGraph`.
+
+One row per node (``nodes``) and per relationship (``rels``); properties are a JSON object with sorted
+keys (readable by SQLite's JSON functions). A relationship's identity is its ``(start, type, end, key)``,
+``key`` being its identity start date or "" (:func:`orggraph.models.identity_start`), so the graph's edge
+key is ``f"{type}|{key}"`` (:func:`orggraph.models.rel_key`). The primary key of ``rels`` starts with
+``(start, type)``, so it is also the index for a node's outgoing links of a type.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import networkx as nx
+import orjson
+
+from orggraph.graph import OrgGraph
+from orggraph.models import Node, Record, Rel, identity_start, rel_key
+from orggraph.query import normalise_text
+from orggraph.schema import Schema
+
+# The layout of these tables; a store written by a newer layout is refused, not misread.
+STORE_FORMAT = 1
+FORMAT_NAME = "orggraph-sqlite"
+
+CREATE = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE nodes (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    props TEXT NOT NULL,           -- JSON object, sorted keys
+    sid TEXT NOT NULL,             -- the id folded by normalise_text, for search
+    search TEXT NOT NULL           -- the name folded by normalise_text, for search
+) WITHOUT ROWID;
+CREATE TABLE rels (
+    start TEXT NOT NULL,
+    type TEXT NOT NULL,
+    "end" TEXT NOT NULL,
+    key TEXT NOT NULL,             -- identity start date, or ''
+    props TEXT NOT NULL,
+    PRIMARY KEY (start, type, "end", key)
+) WITHOUT ROWID;
+CREATE INDEX rels_end_type ON rels ("end", type);
+CREATE INDEX rels_type ON rels (type);
+CREATE INDEX nodes_label ON nodes (label);
+"""
+
+READ_VERSION = "SELECT value FROM meta WHERE key = 'version'"
+BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'version'"
+ALL_NODES = "SELECT id, label, props FROM nodes ORDER BY id"
+# The order OrgGraph.from_data adds edges in (start, end, edge key), so the engine iterates alike.
+ALL_RELS = """SELECT start, type, "end", key, props FROM rels ORDER BY start, "end", type || '|' || key"""
+COUNT_NODES = "SELECT label, count(*) FROM nodes GROUP BY label"
+COUNT_RELS = "SELECT type, count(*) FROM rels GROUP BY type"
+REL_BY_KEY = """SELECT start, type, "end", key, props FROM rels WHERE start = ? AND type = ? AND "end" = ? AND key = ?"""
+RELS_OF = """SELECT start, type, "end", key, props FROM rels WHERE start = ?
+             UNION ALL SELECT start, type, "end", key, props FROM rels WHERE "end" = ?"""
+SEARCH = "SELECT id, label, props FROM nodes WHERE sid = ? OR substr(sid, 1, ?) = ? OR instr(search, ?) > 0"
+UPSERT_NODE = """INSERT INTO nodes (id, label, props, sid, search) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET props = excluded.props, search = excluded.search"""
+UPSERT_REL = """INSERT INTO rels (start, type, "end", key, props) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (start, type, "end", key) DO UPDATE SET props = excluded.props"""
+CHUNK = 500  # ids per IN (...) list, well under SQLite's bound on parameters
+
+
+def create_tables(db: sqlite3.Connection, schema: Schema) -> None:
+    """The tables and the meta rows of a new store (inside the caller's transaction)."""
+    for stmt in CREATE.split(";"):
+        if stmt.strip():
+            db.execute(stmt)
+    db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                   [("format", FORMAT_NAME), ("store_format", STORE_FORMAT),
+                    ("schema_version", str(schema.version)), ("version", 0)])
+    db.execute(f"PRAGMA user_version = {STORE_FORMAT}")
+
+
+def dumps(props: dict[str, Any]) -> str:
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def add_node_row(g: nx.MultiDiGraph, row: Sequence[Any]) -> None:
+    nid, label, props = row
+    g.add_node(nid, label=label, **orjson.loads(props))
+
+
+def add_rel_row(g: nx.MultiDiGraph, row: Sequence[Any]) -> None:
+    start, rtype, end, key, props = row
+    g.add_edge(start, end, key=rel_key(rtype, key), type=rtype, **orjson.loads(props))
+
+
+def rows_graph(nodes: Iterable[Sequence[Any]], rels: Iterable[Sequence[Any]], schema: Schema) -> OrgGraph:
+    g = nx.MultiDiGraph()
+    for row in nodes:
+        add_node_row(g, row)
+    for row in rels:
+        add_rel_row(g, row)
+    return OrgGraph(g, schema)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def nodes_by_id(db: sqlite3.Connection, ids: Iterable[str]) -> Iterator[Sequence[Any]]:
+    wanted = sorted(set(ids))
+    for part in chunks(wanted):
+        yield from db.execute(f"SELECT id, label, props FROM nodes WHERE id IN ({','.join('?' * len(part))})", part)
+
+
+def read_touched(db: sqlite3.Connection, records: Sequence[Record]) -> nx.MultiDiGraph:
+    """The nodes and relationships that ``records`` name, as they stand in the database now: all that
+    :meth:`OrgGraph.apply` looks at to merge them (so its result there is its result on the whole graph)."""
+    before = nx.MultiDiGraph()
+    ids = {r.id for r in records if isinstance(r, Node)} | {i for r in records if isinstance(r, Rel)
+                                                             for i in (r.start, r.end)}
+    for row in nodes_by_id(db, ids):
+        add_node_row(before, row)
+    if not db.execute("SELECT 1 FROM rels LIMIT 1").fetchone():
+        return before  # an empty store (a first load, a migration): nothing to look up
+    wanted = {(r.start, r.type, r.end, identity_start(r.props) or "")
+              for r in records if isinstance(r, Rel) and r.start in before and r.end in before}
+    for key in sorted(wanted):
+        row = db.execute(REL_BY_KEY, key).fetchone()
+        if row is not None:
+            add_rel_row(before, row)
+    return before
+
+
+def touched_copy(g: nx.MultiDiGraph, records: Sequence[Record]) -> nx.MultiDiGraph:
+    """Copies of the nodes and relationships of ``g`` that ``records`` name (what a merge may change)."""
+    before = nx.MultiDiGraph()
+    for r in records:
+        if isinstance(r, Node):
+            data = g.nodes.get(r.id)
+            if data is not None:
+                before.add_node(r.id, **data)
+        else:
+            old = g.get_edge_data(r.start, r.end, r.key)
+            if old is not None:
+                before.add_edge(r.start, r.end, key=r.key, **old)
+    return before
+
+
+def write_changes(db: sqlite3.Connection, before: nx.MultiDiGraph, after: OrgGraph,
+                  records: Sequence[Record]) -> None:
+    """Upsert, whole, each node and relationship named by ``records`` that ``after`` (the graph they
+    were merged into) adds or changes over ``before`` (the same items before the merge)."""
+    node_rows = []
+    for nid in sorted({r.id for r in records if isinstance(r, Node)}):
+        data = after.g.nodes.get(nid)
+        if data is None or before.nodes.get(nid) == data:  # rejected, or unchanged
+            continue
+        props = {k: v for k, v in data.items() if k != "label"}
+        node_rows.append((nid, data["label"], dumps(props), fold(nid), fold(str(props.get("name") or ""))))
+    db.executemany(UPSERT_NODE, node_rows)
+    rel_rows = []
+    for start, end, key in sorted({(r.start, r.end, r.key) for r in records if isinstance(r, Rel)}):
+        data = after.g.get_edge_data(start, end, key)
+        if data is None or before.get_edge_data(start, end, key) == data:
+            continue
+        props = {k: v for k, v in data.items() if k != "type"}
+        rel_rows.append((start, data["type"], end, identity_start(props) or "", dumps(props)))
+    db.executemany(UPSERT_REL, rel_rows)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """:func:`orggraph.query.normalise_text`, with a quicker path for ASCII text (most ids and names)."""
+    if not text.isascii():
+        return normalise_text(text)
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
+
+
+def neighbourhood(db: sqlite3.Connection, node_id: str, schema: Schema) -> OrgGraph:
+    """One node, its relationships both ways and the nodes at their other ends."""
+    rels = list(db.execute(RELS_OF, (node_id, node_id)))
+    ids = {node_id} | {r[0] for r in rels} | {r[2] for r in rels}
+    return rows_graph(nodes_by_id(db, ids), rels, schema)
+
+
+def search_candidates(db: sqlite3.Connection, text: str, schema: Schema) -> OrgGraph:
+    """The nodes :func:`orggraph.query.search_graph` could score for ``text`` (id equal or prefix, name
+    containing it), found over the folded columns without reading any properties' JSON."""
+    q = fold(text)
+    return rows_graph(db.execute(SEARCH, (q, len(q), q, q)), [], schema)
