@@ -26,6 +26,7 @@ from typing import Any
 
 from loaders.base import (
     FileRejected,
+    NothingLoaded,
     FormatLoader,
     LoadContext,
     ParsedFile,
@@ -205,7 +206,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         out.report.notes.append(f"{kind}, header on row {sheet.header_row}")
         _parse_sheet(out, sheet, ctx, path.name, mentions, multi=len(sheets) > 1)
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("PCNs or memberships", "no row has a PCN code (U and 5 "
+        raise NothingLoaded(path.name, no_records_reason("PCNs or memberships", "no row has a PCN code (U and 5 "
                                                         "digits) with its commissioner or practice", 0,
                                                         list(out.report.rejected)))
     return out

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -222,7 +222,7 @@ class _Rows:
     def finish(self) -> None:
         report = self.out.report
         if not self.practices:
-            raise FileRejected(self.out.path.name, no_records_reason(
+            raise NothingLoaded(self.out.path.name, no_records_reason(
                 "GP practices", "no row has prescribing setting 4 or role RO76", self.skipped, report.rejected))
         if self.kept:
             report.notes.append(f"{self.kept} link(s) already loaded from a newer release kept as they are")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
+from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import node_outranked
 from orggraph.errors import RecordError
@@ -88,7 +88,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             }, source=out.source(i), stub=node_outranked(ctx.graph, code, path.name, "provider_type")))
     ctx.tick(len(rows), len(rows))
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("NHS trusts", "no row has a trust code and a name", 0,
+        raise NothingLoaded(path.name, no_records_reason("NHS trusts", "no row has a trust code and a name", 0,
                                                         list(out.report.rejected)))
     if icb_era:
         out.report.notes.append("a release from July 2022 on: open trusts' column 4 kept as icb_code")

@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, read_csv_rows
 from loaders.checks import no_records_reason, refuse_binary, workbook_heads
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -240,7 +240,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             recs.extend(records.of_row(row, out.source(i)))
     ctx.tick(total, total)
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("organisations", "no row of the lookup could be read", 0,
+        raise NothingLoaded(path.name, no_records_reason("organisations", "no row of the lookup could be read", 0,
                                                         list(out.report.rejected)))
     if records.kept:
         out.report.notes.append(f"{records.kept} IN_STP/IN_REGION/IN_ICB link(s) already loaded from a newer file "
