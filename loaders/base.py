@@ -147,6 +147,25 @@ class ParsedFile:
         self.report.unresolved.append(Unresolved(self.path.name, row, text, reason, candidates or []))
 
 
+# The first bytes of files people give by mistake, and what to call them.
+_MAGIC = ((b"PK\x03\x04", "a zip archive or an xlsx workbook"), (b"\x89PNG", "a PNG image"),
+          (b"%PDF", "a PDF document"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel (xls) or Office file"))
+
+
+def binary_kind(path: Path) -> str | None:
+    """What a non-text file is ("an xlsx workbook", "a PNG image"), or None for text."""
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(4096)
+    except OSError:
+        return None
+    for magic, what in _MAGIC:
+        if start.startswith(magic):
+            return what
+    return "a binary file" if b"\x00" in start else None
+
+
 def decode(name: str, raw: bytes) -> str:
     """A file's text, one encoding for the whole file: UTF-8 (with or without a BOM) if it all decodes
     as UTF-8; else, if it holds no valid UTF-8 character beyond ASCII at all, Windows-1252 as NHS exports
@@ -169,7 +188,10 @@ def decode(name: str, raw: bytes) -> str:
 
 
 def read_text(path: Path) -> str:
-    """File text in the file's one encoding (see :func:`decode`)."""
+    """File text in the file's one encoding (see :func:`decode`); FileRejected for a binary file."""
+    what = binary_kind(path)
+    if what is not None:
+        raise FileRejected(path.name, f"this is {what}, not a text file")
     return decode(path.name, path.read_bytes())
 
 

@@ -160,35 +160,38 @@ def _csv_sheet(path: Path) -> _Sheet:
 
 
 def _xlsx_sheets(path: Path) -> list[_Sheet]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    from loaders.workbook import open_workbook
 
-    try:
-        # data_only: the VLOOKUP cells as last calculated; read_only streams rows (much faster).
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileRejected(path.name, f"not a readable xlsx workbook ({exc})") from None
-    by_norm = {_norm(ws.title): ws for ws in wb.worksheets}
     out = []
-    for name in (DETAILS_SHEET, PARTNERS_SHEET):
-        ws = by_norm.get(_norm(name))
-        if ws is None:
-            continue
-        it = ws.iter_rows(values_only=True)
-        for n, cells in enumerate(it, start=1):
-            if _columns(list(cells), LAYOUTS[name]) is not None:
-                data = ((i, list(r)) for i, r in enumerate(it, start=n + 1))
-                total = ws.max_row if isinstance(ws.max_row, int) else None
-                out.append(_Sheet(name, n, list(cells), data, total, f"{path.name}:{ws.title}"))
-                break
-            if n >= HEADER_SEARCH_ROWS:
-                raise FileRejected(path.name, f"sheet {ws.title!r}: no header row with the ePCN columns "
-                                   f"{', '.join(t for t, _ in LAYOUTS[name].values())} in the first "
-                                   f"{HEADER_SEARCH_ROWS} rows")
+    # data_only: the VLOOKUP cells as last calculated; read streaming, within the limits (loaders.workbook).
+    with open_workbook(path) as wb:
+        by_norm = {_norm(ws.title): ws for ws in wb.worksheets}
+        for name in (DETAILS_SHEET, PARTNERS_SHEET):
+            ws = by_norm.get(_norm(name))
+            sheet = _xlsx_sheet(path, ws, name) if ws is not None else None
+            if sheet is not None:
+                out.append(sheet)
+        sheetnames = ", ".join(wb.sheetnames)
     if not out:
         raise FileRejected(path.name, f"not an ePCN workbook: expected a sheet named {DETAILS_SHEET!r} or "
-                           f"{PARTNERS_SHEET!r}", value=", ".join(wb.sheetnames))
+                           f"{PARTNERS_SHEET!r}", value=sheetnames)
     return out
+
+
+def _xlsx_sheet(path: Path, ws: Any, name: str) -> _Sheet | None:
+    """The sheet's rows under its header; None for a sheet too short to hold one."""
+    from loaders.workbook import sheet_rows
+
+    rows = list(sheet_rows(path, ws))
+    for k, (n, cells) in enumerate(rows):
+        if n > HEADER_SEARCH_ROWS:
+            break
+        if _columns(list(cells), LAYOUTS[name]) is not None:
+            return _Sheet(name, n, list(cells), iter(rows[k + 1:]), rows[-1][0], f"{path.name}:{ws.title}")
+    if not rows or rows[-1][0] < HEADER_SEARCH_ROWS:
+        return None
+    raise FileRejected(path.name, f"sheet {ws.title!r}: no header row with the ePCN columns "
+                       f"{', '.join(t for t, _ in LAYOUTS[name].values())} in the first {HEADER_SEARCH_ROWS} rows")
 
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:

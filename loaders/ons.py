@@ -181,22 +181,18 @@ def _cell(v: object) -> str:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    """The rows of the workbook's first sheet with an ONS lookup header, as text."""
-    import openpyxl
+    """The rows of the workbook's first sheet with an ONS lookup header, as text (streaming, within the
+    limits: see loaders.workbook); each row padded to the header's width."""
+    from loaders.workbook import open_workbook, sheet_rows
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        raise FileRejected(path.name, f"not a readable xlsx workbook ({exc.__class__.__name__})") from None
-    try:
+    with open_workbook(path) as wb:
         for ws in wb.worksheets:
-            rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            rows = [[_cell(c) for c in r] for _, r in sheet_rows(path, ws)]
             if rows and _is_lookup(Layout(rows[0])):
-                return rows
+                width = len(rows[0])
+                return [r + [""] * (width - len(r)) for r in rows]
         raise FileRejected(path.name, "no sheet of this workbook is an ONS lookup (a header such as LOC22CD, "
                            "LOC22CDH, LOC22NM, ICB22CD, ...)", value=", ".join(wb.sheetnames))
-    finally:
-        wb.close()
 
 
 def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
