@@ -220,6 +220,7 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
     graph, cols, width = ctx.graph, sheet.cols, len(sheet.header)
     where = f"{file_name}:{sheet.name}" if multi else file_name
     kept = 0
+    first_rows: dict[str, int] = {}  # PCN code -> the Details row that gave it first
 
     def cell(row: list[Any], fld: str) -> Any:
         i = cols.get(fld)
@@ -240,7 +241,7 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
         n_records = len(out.records)
         with out.row(i) as recs:
             if sheet.name == DETAILS_SHEET:
-                kept += _details_row(recs, row, cell, src, graph, file_name, mentions)
+                kept += _details_row(recs, row, cell, src, graph, file_name, mentions, first_rows)
             else:
                 kept += _partner_row(recs, row, cell, src, graph, file_name, mentions)
         mentions.row_loaded(len(out.records) > n_records)
@@ -254,9 +255,12 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
 
 
 def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str,
-                 mentions: Mentions) -> int:
+                 mentions: Mentions, first_rows: dict[str, int]) -> int:
     t = DETAILS_COLUMNS
     pcn = _code(cell(row, "pcn"), t["pcn"][0], _PCN_CODE, "an ODS PCN code (U and 5 digits)")
+    first = first_rows.setdefault(pcn, int(src.rsplit(":", 1)[1]))
+    if f"{first}" != src.rsplit(":", 1)[1]:
+        raise RecordError(t["pcn"][0], pcn, f"PCN also on row {first}: one row per PCN (this row is not loaded)")
     ccg = _code(cell(row, "ccg"), t["ccg"][0], _ORG_CODE, "an ODS CCG code (3-6 capital letters/digits)")
     name = _text(cell(row, "name"))
     if not name:

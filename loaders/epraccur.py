@@ -156,6 +156,7 @@ class _Rows:
         self.mentions = Mentions(ctx.graph, self.file_name)
         self.skipped = self.kept = self.practices = 0
         self.in_icb: set[tuple[str, str]] = set()
+        self.first_row: dict[str, int] = {}  # practice code -> the row that gave it first
 
     def read(self, i: int, row: list[str]) -> None:
         out, lay = self.out, self.layout
@@ -178,6 +179,10 @@ class _Rows:
         code = lay.get(row, 1)
         if not _CODE.match(code):
             raise RecordError(lay.names[1], code, "expected an ODS code (3-6 capital letters/digits)")
+        first = self.first_row.setdefault(code, i)
+        if first != i:
+            raise RecordError(lay.names[1], code, f"practice also on row {first}: one row per practice in a "
+                              "release (this row is not loaded)")
         status = STATUS_LETTERS.get(lay.get(row, 13).upper())
         if status is None:
             raise RecordError(lay.names[13], lay.get(row, 13),

@@ -61,6 +61,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         raise FileRejected(path.name, "not an ODS etr file: expected headerless rows starting with an NHS "
                            "trust code such as RYY", 1, COLUMNS[1], first[0])
     icb_era = _icb_era(rows)
+    first_row: dict[str, int] = {}  # trust code -> the row that gave it first
     for i, row in enumerate(rows, start=1):
         if i % 100 == 0:
             ctx.tick(i, len(rows))
@@ -74,6 +75,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             code = col(row, 1)
             if not _TRUST_CODE.match(code):
                 raise RecordError(COLUMNS[1], code, "expected an NHS trust code (R or T and 2 capital letters/digits, or 5 characters such as G6V2S)")
+            first = first_row.setdefault(code, i)
+            if first != i:
+                raise RecordError(COLUMNS[1], code, f"trust also on row {first}: one row per trust in a release "
+                                  "(this row is not loaded)")
             name = col(row, 2)
             if not name:
                 raise RecordError(COLUMNS[2], name, "expected the trust's name")

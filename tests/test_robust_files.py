@@ -230,7 +230,7 @@ def test_epraccur_duplicate_practice_is_reported_not_merged(store: EmbeddedStore
     assert [(r.row, r.column) for r in report.rejected] == [(3, "Organisation Code")]
     assert "also on row 1" in report.rejected[0].reason
     g = store.graph()
-    assert [e for _, e, _ in g.out_rels("Y90010", ["COMMISSIONED_BY"])] == ["99A"]
+    assert [e for e, _, _ in g.out_rels("Y90010", ["COMMISSIONED_BY"])] == ["99A"]
 
 
 def test_etr_duplicate_trust_is_reported(store: EmbeddedStore, tmp_path: Path) -> None:
@@ -255,7 +255,7 @@ def test_ons_ccg_in_two_stps_is_reported(store: EmbeddedStore, tmp_path: Path) -
                     "E38000001,99A,NHS ONE CCG,E54000002,TWO STP\n")
     report = load_file(store, path, kind="ons")
     assert [r.row for r in report.rejected] == [4] and "also on row 2" in report.rejected[0].reason
-    assert [e for _, e, _ in store.graph().out_rels("99A", ["IN_STP"])] == ["E54000001"]
+    assert [e for e, _, _ in store.graph().out_rels("99A", ["IN_STP"])] == ["E54000001"]
 
 
 def test_epcn_duplicate_pcn_is_reported(store: EmbeddedStore, tmp_path: Path) -> None:
