@@ -88,6 +88,10 @@ def classify_heading(top: str, sub: str = "") -> str | None:
                                    or "direct" in top_k):
         return SUB_LABELS[sub_bare]
     words = set(combined.split())
+    if words & {"date", "dates"}:
+        return _date_heading(words)
+    if words & {"committee", "committees"}:
+        return "committees"  # "Committee Member": which committees the person sits on, not a name
     bare = _strip_interest_word(combined)
     if bare in SUB_LABELS and SUB_LABELS[bare].startswith("tick_") and bare not in ("direct", "indirect"):
         return SUB_LABELS[bare]  # a one-row header with tick columns "Financial Interest", ...
@@ -114,6 +118,18 @@ def classify_heading(top: str, sub: str = "") -> str | None:
     return None
 
 
+def _date_heading(words: set[str]) -> str | None:
+    """A heading about dates: From, To, both in one column ("Date of Interest"), or a date that is not
+    the interest's (the date a declaration was made or updated: not read)."""
+    if words & {"from", "start", "started", "commenced", "begin"}:
+        return "date_from"
+    if words & {"to", "end", "ended", "until", "ceased"}:
+        return "date_to"
+    if words & {"declared", "declaration", "updated", "signed", "received", "reviewed"}:
+        return None
+    return "date_range"
+
+
 @dataclass
 class Header:
     row: int  # the last header row (data starts below it)
@@ -121,6 +137,7 @@ class Header:
     columns: dict[str, int]  # field -> 0-based column index
     headings: dict[str, str]  # field -> the heading as written (for messages)
     duplicates: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # headings no field is read from
 
 
 def _row_fields(cells: Sequence[Any]) -> dict[str, int]:
@@ -195,18 +212,21 @@ def _header(last: int, first: int, top: list[str], sub: list[str]) -> Header:
     columns: dict[str, int] = {}
     headings: dict[str, str] = {}
     duplicates: list[str] = []
+    unused: list[str] = []
     for i, (upper, lower) in enumerate(zip(top, sub, strict=True)):
         f = classify_heading(upper, lower)
-        if f is None:
-            continue
         heading = f"{upper}: {lower}" if upper and lower and upper != lower else (upper or lower)
         heading = " ".join(heading.split())
+        if f is None:
+            if heading:
+                unused.append(heading)
+            continue
         if f in columns:
             duplicates.append(heading)
             continue
         columns[f] = i
         headings[f] = heading
-    return Header(last, first, columns, headings, duplicates)
+    return Header(last, first, columns, headings, duplicates, unused)
 
 
 # ---- recognising a register ----------------------------------------------------------------------
