@@ -18,7 +18,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, Loader, NothingLoaded, ParsedFile, head_lines
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    Loader,
+    NothingLoaded,
+    ParsedFile,
+    head_lines,
+)
 from loaders.checks import binary_kind
 
 # kind -> module holding its LOADER; most specific sniffers first, generic CSV last.

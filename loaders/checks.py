@@ -14,6 +14,7 @@ from typing import Any
 
 from loaders.base import FileRejected, binary_kind
 
+
 def refuse_binary(path: Path, expected: str) -> None:
     """FileRejected when the file is not text (a workbook, an image) where ``expected`` (a CSV) is read."""
     what = binary_kind(path)

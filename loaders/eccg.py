@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    col,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError

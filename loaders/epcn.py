@@ -26,9 +26,9 @@ from typing import Any
 
 from loaders.base import (
     FileRejected,
-    NothingLoaded,
     FormatLoader,
     LoadContext,
+    NothingLoaded,
     ParsedFile,
     Rejection,
     read_csv_rows,

@@ -22,7 +22,15 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError

@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    col,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import node_outranked
 from orggraph.errors import RecordError
@@ -75,9 +84,9 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             code = col(row, 1)
             if not _TRUST_CODE.match(code):
                 raise RecordError(COLUMNS[1], code, "expected an NHS trust code (R or T and 2 capital letters/digits, or 5 characters such as G6V2S)")
-            first = first_row.setdefault(code, i)
-            if first != i:
-                raise RecordError(COLUMNS[1], code, f"trust also on row {first}: one row per trust in a release "
+            seen_on = first_row.setdefault(code, i)
+            if seen_on != i:
+                raise RecordError(COLUMNS[1], code, f"trust also on row {seen_on}: one row per trust in a release "
                                   "(this row is not loaded)")
             name = col(row, 2)
             if not name:

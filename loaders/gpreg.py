@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, NothingLoaded, ParsedFile, read_csv_rows
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError

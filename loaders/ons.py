@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, NothingLoaded, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, NothingLoaded, ParsedFile, read_csv_rows
 from loaders.checks import no_records_reason, refuse_binary, workbook_heads
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.errors import RecordError

@@ -100,7 +100,9 @@ def sheet_rows(path: Path, ws: Any, max_rows: int | None = None,
     ``max_rows`` when given (sniffing). ``merges``, when given, is filled with the sheet's merged ranges
     once every row has been read."""
     from openpyxl.utils.cell import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser  # the parser read-only sheets use, without gap rows
+    from openpyxl.worksheet._reader import (
+        WorkSheetParser,  # the parser read-only sheets use, without gap rows
+    )
 
     lim = limits.LIMITS
     wb = ws.parent

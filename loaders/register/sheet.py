@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from loaders.base import FileRejected, csv_rows, head_lines, read_text
-from loaders.matching import fold
 from loaders.checks import refuse_binary
+from loaders.matching import fold
 from loaders.register.cells import cell_text, header_key
 from loaders.workbook import Merge, open_workbook, sheet_rows
 
