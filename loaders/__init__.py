@@ -12,12 +12,21 @@ silent "loaded 0". Detection reads content, not names: ODS names every release `
 
 from __future__ import annotations
 
+import csv
 import importlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, Loader, ParsedFile, head_lines
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    Loader,
+    NothingLoaded,
+    ParsedFile,
+    head_lines,
+)
 from loaders.checks import binary_kind
 
 # kind -> module holding its LOADER; most specific sniffers first, generic CSV last.
@@ -35,7 +44,9 @@ _REGISTRY: dict[str, str] = {
 
 
 # What a reader of a file that is not what it was taken for may raise, besides FileRejected.
-_UNREADABLE = (UnicodeError, ValueError, KeyError, IndexError, TypeError, OSError, zipfile.BadZipFile)
+# (SyntaxError: what xml.etree says of malformed XML.)
+_UNREADABLE = (UnicodeError, ValueError, KeyError, IndexError, TypeError, OSError, zipfile.BadZipFile,
+               csv.Error, SyntaxError)
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ class Guarded:
                                f"({self.description})") from None
         if not parsed.records:
             first = parsed.report.rejected[0] if parsed.report.rejected else None
-            raise FileRejected(path.name, f"0 records of kind {self.kind}: nothing in the file could be read as "
+            raise NothingLoaded(path.name, f"0 records of kind {self.kind}: nothing in the file could be read as "
                                f"{self.description}" + (f" ({len(parsed.report.rejected)} rows rejected, the "
                                                         f"first: {first})" if first else ""))
         return parsed
@@ -107,6 +118,10 @@ def available_kinds() -> list[str]:
 
 def sniff_kind(path: Path, head: list[str]) -> str:
     """The kind of file at ``path`` given its first lines; FileRejected if no loader claims it."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from loaders.workbook import check_archive
+
+        check_archive(path)  # a zip bomb or a text file named .xlsx is refused for what it is
     kinds = available_kinds()
     for kind in kinds:
         if loader_for(kind).sniff(path, head):

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from loaders import limits
 from orggraph import temporal
 from orggraph.errors import OrgGraphError, RecordError
 from orggraph.graph import OrgGraph
@@ -38,6 +39,14 @@ class FileRejected(OrgGraphError):
         where = f"{file}" + (f", row {row}" if row else "") + (f", column {column}" if column else "")
         super().__init__(f"{where}: {reason}" + (f" (got {value!r})" if value not in (None, "") else ""))
         self.file, self.reason, self.row, self.column, self.value = file, reason, row, column, value
+
+
+class NothingLoaded(FileRejected):
+    """The file was read, but nothing in it could be loaded (empty, or every row refused)."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(file, reason)
+        self.args = (f"nothing loaded from {file}: {reason}",)
 
 
 @dataclass
@@ -138,18 +147,88 @@ class ParsedFile:
         self.report.unresolved.append(Unresolved(self.path.name, row, text, reason, candidates or []))
 
 
-def read_text(path: Path) -> str:
-    """File text, UTF-8 (with or without BOM), falling back to Windows-1252 as NHS exports often are."""
-    raw = path.read_bytes()
+# The first bytes of files people give by mistake, and what to call them.
+_MAGIC = ((b"PK\x03\x04", "a zip archive or an xlsx workbook"), (b"\x89PNG", "a PNG image"),
+          (b"%PDF", "a PDF document"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel (xls) or Office file"))
+
+
+def binary_kind(path: Path) -> str | None:
+    """What a non-text file is ("an xlsx workbook", "a PNG image"), or None for text."""
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(4096)
+    except OSError:
+        return None
+    for magic, what in _MAGIC:
+        if start.startswith(magic):
+            return what
+    return "a binary file" if b"\x00" in start else None
+
+
+def decode(name: str, raw: bytes) -> str:
+    """A file's text, one encoding for the whole file: UTF-8 (with or without a BOM) if it all decodes
+    as UTF-8; else, if it holds no valid UTF-8 character beyond ASCII at all, Windows-1252 as NHS exports
+    often are (Latin-1 for the five bytes Windows-1252 leaves undefined). A file that is UTF-8 but for a
+    stray byte of another encoding is refused naming the line of that byte: read either way some of its
+    names would be garbled."""
     try:
         return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    loose = raw.decode("utf-8", errors="replace")
+    if any(ord(ch) > 0x7F and ch != "\ufffd" for ch in loose):
+        raise FileRejected(name, f"byte 0x{raw[bad]:02X} is not UTF-8, but the rest of the file is UTF-8; "
+                           "save the file as UTF-8 (nothing loaded, so no name is garbled)",
+                           raw[:bad].count(b"\n") + 1)
+    try:
         return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def read_text(path: Path) -> str:
+    """File text in the file's one encoding (see :func:`decode`); FileRejected for a binary file."""
+    what = binary_kind(path)
+    if what is not None:
+        raise FileRejected(path.name, f"this is {what}, not a text file")
+    return decode(path.name, path.read_bytes())
+
+
+def csv_rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line the row starts on, fields) for each CSV record of ``text``. FileRejected naming the row for
+    a row wider than ``LIMITS.max_columns``, a cell longer than ``LIMITS.max_cell_chars`` or text the
+    csv module cannot read: the file is refused whole (a giant cell is most often an unclosed quote
+    that swallowed the rows after it)."""
+    lim = limits.LIMITS
+    if csv.field_size_limit() < lim.max_cell_chars + 1:
+        csv.field_size_limit(lim.max_cell_chars + 1)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise FileRejected(name, f"a cell holds more than {lim.max_cell_chars} characters, the limit "
+                                   "(an unclosed quote?)", start) from None
+            raise FileRejected(name, f"not a readable CSV file ({exc})", start) from None
+        if len(record) > lim.max_columns:
+            raise FileRejected(name, f"{len(record)} columns, past the limit of {lim.max_columns}", start)
+        for i, cell in enumerate(record):
+            if len(cell) > lim.max_cell_chars:
+                raise FileRejected(name, f"column {i + 1} holds {len(cell)} characters, past the limit of "
+                                   f"{lim.max_cell_chars} (an unclosed quote?)", start)
+        yield start, record
+        start = reader.line_num + 1
 
 
 def read_csv_rows(path: Path) -> list[list[str]]:
-    """All rows of a CSV file as lists of strings (header included, if any)."""
-    return list(csv.reader(io.StringIO(read_text(path), newline="")))
+    """All rows of a CSV file as lists of strings (header included, if any), within the limits (see
+    :func:`csv_rows`)."""
+    return [row for _, row in csv_rows(path.name, read_text(path))]
 
 
 def head_lines(path: Path, n: int = 12) -> list[str]:

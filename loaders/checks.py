@@ -12,25 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from loaders.base import FileRejected
-
-# The first bytes of files people give by mistake, and what to call them.
-_MAGIC = ((b"PK\x03\x04", "a zip archive or an xlsx workbook"), (b"\x89PNG", "a PNG image"),
-          (b"%PDF", "a PDF document"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-          (b"\xd0\xcf\x11\xe0", "an old Excel (xls) or Office file"))
-
-
-def binary_kind(path: Path) -> str | None:
-    """What a non-text file is ("an xlsx workbook", "a PNG image"), or None for text."""
-    try:
-        with path.open("rb") as fh:
-            start = fh.read(4096)
-    except OSError:
-        return None
-    for magic, what in _MAGIC:
-        if start.startswith(magic):
-            return what
-    return "a binary file" if b"\x00" in start else None
+from loaders.base import FileRejected, binary_kind
 
 
 def refuse_binary(path: Path, expected: str) -> None:
@@ -57,18 +39,14 @@ def no_records_reason(what: str, why: str, skipped: int, rejected: Sequence[obje
 
 @lru_cache(maxsize=16)
 def _workbook_heads(path: Path, mtime: float, rows: int) -> tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]:
-    import openpyxl
+    from loaders.workbook import open_workbook, sheet_rows
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable workbook is simply "not mine" when sniffing
-        return ()
-    try:
-        return tuple((ws.title, tuple(tuple(r) for _, r in zip(range(rows), ws.iter_rows(values_only=True),
-                                                                 strict=False)))
-                     for ws in wb.worksheets)
-    finally:
-        wb.close()
+        with open_workbook(path) as wb:
+            return tuple((ws.title, tuple(tuple(r) for _, (_, r) in zip(range(rows), sheet_rows(path, ws), strict=False)))
+                         for ws in wb.worksheets)
+    except FileRejected:
+        return ()  # any unreadable workbook is simply "not mine" when sniffing; its loader says why
 
 
 def workbook_heads(path: Path, rows: int = 1) -> list[tuple[str, list[list[Any]]]]:

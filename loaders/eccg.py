@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    col,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -75,7 +83,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             ties += sum(1 for r in recs_of_row if getattr(r, "type", None) == "IN_ICB")
     ctx.tick(len(rows), len(rows))
     if not sum(v for k, v in counts.items() if k != "other role"):
-        raise FileRejected(path.name, no_records_reason(
+        raise NothingLoaded(path.name, no_records_reason(
             "commissioners", "no row is a CCG (role blank) or has role RO319, RO218 or RO327",
             counts["other role"], out.report.rejected))
     out.report.notes.append(", ".join(f"{v} {k}" for k, v in counts.items() if v) + f"; {ties} IN_ICB")

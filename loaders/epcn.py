@@ -28,6 +28,7 @@ from loaders.base import (
     FileRejected,
     FormatLoader,
     LoadContext,
+    NothingLoaded,
     ParsedFile,
     Rejection,
     read_csv_rows,
@@ -159,35 +160,38 @@ def _csv_sheet(path: Path) -> _Sheet:
 
 
 def _xlsx_sheets(path: Path) -> list[_Sheet]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    from loaders.workbook import open_workbook
 
-    try:
-        # data_only: the VLOOKUP cells as last calculated; read_only streams rows (much faster).
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileRejected(path.name, f"not a readable xlsx workbook ({exc})") from None
-    by_norm = {_norm(ws.title): ws for ws in wb.worksheets}
     out = []
-    for name in (DETAILS_SHEET, PARTNERS_SHEET):
-        ws = by_norm.get(_norm(name))
-        if ws is None:
-            continue
-        it = ws.iter_rows(values_only=True)
-        for n, cells in enumerate(it, start=1):
-            if _columns(list(cells), LAYOUTS[name]) is not None:
-                data = ((i, list(r)) for i, r in enumerate(it, start=n + 1))
-                total = ws.max_row if isinstance(ws.max_row, int) else None
-                out.append(_Sheet(name, n, list(cells), data, total, f"{path.name}:{ws.title}"))
-                break
-            if n >= HEADER_SEARCH_ROWS:
-                raise FileRejected(path.name, f"sheet {ws.title!r}: no header row with the ePCN columns "
-                                   f"{', '.join(t for t, _ in LAYOUTS[name].values())} in the first "
-                                   f"{HEADER_SEARCH_ROWS} rows")
+    # data_only: the VLOOKUP cells as last calculated; read streaming, within the limits (loaders.workbook).
+    with open_workbook(path) as wb:
+        by_norm = {_norm(ws.title): ws for ws in wb.worksheets}
+        for name in (DETAILS_SHEET, PARTNERS_SHEET):
+            ws = by_norm.get(_norm(name))
+            sheet = _xlsx_sheet(path, ws, name) if ws is not None else None
+            if sheet is not None:
+                out.append(sheet)
+        sheetnames = ", ".join(wb.sheetnames)
     if not out:
         raise FileRejected(path.name, f"not an ePCN workbook: expected a sheet named {DETAILS_SHEET!r} or "
-                           f"{PARTNERS_SHEET!r}", value=", ".join(wb.sheetnames))
+                           f"{PARTNERS_SHEET!r}", value=sheetnames)
     return out
+
+
+def _xlsx_sheet(path: Path, ws: Any, name: str) -> _Sheet | None:
+    """The sheet's rows under its header; None for a sheet too short to hold one."""
+    from loaders.workbook import sheet_rows
+
+    rows = list(sheet_rows(path, ws))
+    for k, (n, cells) in enumerate(rows):
+        if n > HEADER_SEARCH_ROWS:
+            break
+        if _columns(list(cells), LAYOUTS[name]) is not None:
+            return _Sheet(name, n, list(cells), iter(rows[k + 1:]), rows[-1][0], f"{path.name}:{ws.title}")
+    if not rows or rows[-1][0] < HEADER_SEARCH_ROWS:
+        return None
+    raise FileRejected(path.name, f"sheet {ws.title!r}: no header row with the ePCN columns "
+                       f"{', '.join(t for t, _ in LAYOUTS[name].values())} in the first {HEADER_SEARCH_ROWS} rows")
 
 
 def parse(path: Path, ctx: LoadContext) -> ParsedFile:
@@ -205,7 +209,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         out.report.notes.append(f"{kind}, header on row {sheet.header_row}")
         _parse_sheet(out, sheet, ctx, path.name, mentions, multi=len(sheets) > 1)
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("PCNs or memberships", "no row has a PCN code (U and 5 "
+        raise NothingLoaded(path.name, no_records_reason("PCNs or memberships", "no row has a PCN code (U and 5 "
                                                         "digits) with its commissioner or practice", 0,
                                                         list(out.report.rejected)))
     return out
@@ -216,6 +220,7 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
     graph, cols, width = ctx.graph, sheet.cols, len(sheet.header)
     where = f"{file_name}:{sheet.name}" if multi else file_name
     kept = 0
+    first_rows: dict[str, int] = {}  # PCN code -> the Details row that gave it first
 
     def cell(row: list[Any], fld: str) -> Any:
         i = cols.get(fld)
@@ -236,7 +241,7 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
         n_records = len(out.records)
         with out.row(i) as recs:
             if sheet.name == DETAILS_SHEET:
-                kept += _details_row(recs, row, cell, src, graph, file_name, mentions)
+                kept += _details_row(recs, row, cell, src, graph, file_name, mentions, first_rows)
             else:
                 kept += _partner_row(recs, row, cell, src, graph, file_name, mentions)
         mentions.row_loaded(len(out.records) > n_records)
@@ -250,9 +255,12 @@ def _parse_sheet(out: ParsedFile, sheet: _Sheet, ctx: LoadContext, file_name: st
 
 
 def _details_row(recs: list[Any], row: list[Any], cell: Any, src: str, graph: Any, file_name: str,
-                 mentions: Mentions) -> int:
+                 mentions: Mentions, first_rows: dict[str, int]) -> int:
     t = DETAILS_COLUMNS
     pcn = _code(cell(row, "pcn"), t["pcn"][0], _PCN_CODE, "an ODS PCN code (U and 5 digits)")
+    first = first_rows.setdefault(pcn, int(src.rsplit(":", 1)[1]))
+    if f"{first}" != src.rsplit(":", 1)[1]:
+        raise RecordError(t["pcn"][0], pcn, f"PCN also on row {first}: one row per PCN (this row is not loaded)")
     ccg = _code(cell(row, "ccg"), t["ccg"][0], _ORG_CODE, "an ODS CCG code (3-6 capital letters/digits)")
     name = _text(cell(row, "name"))
     if not name:

@@ -22,7 +22,15 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -156,6 +164,7 @@ class _Rows:
         self.mentions = Mentions(ctx.graph, self.file_name)
         self.skipped = self.kept = self.practices = 0
         self.in_icb: set[tuple[str, str]] = set()
+        self.first_row: dict[str, int] = {}  # practice code -> the row that gave it first
 
     def read(self, i: int, row: list[str]) -> None:
         out, lay = self.out, self.layout
@@ -178,6 +187,10 @@ class _Rows:
         code = lay.get(row, 1)
         if not _CODE.match(code):
             raise RecordError(lay.names[1], code, "expected an ODS code (3-6 capital letters/digits)")
+        first = self.first_row.setdefault(code, i)
+        if first != i:
+            raise RecordError(lay.names[1], code, f"practice also on row {first}: one row per practice in a "
+                              "release (this row is not loaded)")
         status = STATUS_LETTERS.get(lay.get(row, 13).upper())
         if status is None:
             raise RecordError(lay.names[13], lay.get(row, 13),
@@ -222,7 +235,7 @@ class _Rows:
     def finish(self) -> None:
         report = self.out.report
         if not self.practices:
-            raise FileRejected(self.out.path.name, no_records_reason(
+            raise NothingLoaded(self.out.path.name, no_records_reason(
                 "GP practices", "no row has prescribing setting 4 or role RO76", self.skipped, report.rejected))
         if self.kept:
             report.notes.append(f"{self.kept} link(s) already loaded from a newer release kept as they are")

@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, col, read_csv_rows, yyyymmdd
+from loaders.base import (
+    FileRejected,
+    FormatLoader,
+    LoadContext,
+    NothingLoaded,
+    ParsedFile,
+    col,
+    read_csv_rows,
+    yyyymmdd,
+)
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import node_outranked
 from orggraph.errors import RecordError
@@ -61,6 +70,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         raise FileRejected(path.name, "not an ODS etr file: expected headerless rows starting with an NHS "
                            "trust code such as RYY", 1, COLUMNS[1], first[0])
     icb_era = _icb_era(rows)
+    first_row: dict[str, int] = {}  # trust code -> the row that gave it first
     for i, row in enumerate(rows, start=1):
         if i % 100 == 0:
             ctx.tick(i, len(rows))
@@ -74,6 +84,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             code = col(row, 1)
             if not _TRUST_CODE.match(code):
                 raise RecordError(COLUMNS[1], code, "expected an NHS trust code (R or T and 2 capital letters/digits, or 5 characters such as G6V2S)")
+            seen_on = first_row.setdefault(code, i)
+            if seen_on != i:
+                raise RecordError(COLUMNS[1], code, f"trust also on row {seen_on}: one row per trust in a release "
+                                  "(this row is not loaded)")
             name = col(row, 2)
             if not name:
                 raise RecordError(COLUMNS[2], name, "expected the trust's name")
@@ -88,7 +102,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             }, source=out.source(i), stub=node_outranked(ctx.graph, code, path.name, "provider_type")))
     ctx.tick(len(rows), len(rows))
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("NHS trusts", "no row has a trust code and a name", 0,
+        raise NothingLoaded(path.name, no_records_reason("NHS trusts", "no row has a trust code and a name", 0,
                                                         list(out.report.rejected)))
     if icb_era:
         out.report.notes.append("a release from July 2022 on: open trusts' column 4 kept as icb_code")

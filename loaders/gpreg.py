@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, NothingLoaded, ParsedFile, read_csv_rows
 from loaders.checks import first_fields, no_records_reason, refuse_binary
 from loaders.precedence import Mentions, node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -100,7 +100,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         mentions.row_loaded(len(out.records) > n_records)
     ctx.tick(len(rows), len(rows))
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("GP practices", "no row has a practice, PCN and "
+        raise NothingLoaded(path.name, no_records_reason("GP practices", "no row has a practice, PCN and "
                                                         "commissioner code", 0, list(out.report.rejected)))
     out.release_date = max(dates) if dates else None
     era_name = "ICB era (sub-ICB locations)" if era is ICB_ERA else "CCG era"

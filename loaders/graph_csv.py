@@ -44,7 +44,8 @@ from loaders.base import (
 from loaders.references import check_person_ids
 from orggraph.csvsafe import unguard_cell
 from orggraph.errors import RecordError
-from orggraph.models import Record, Rel, node, rel
+from orggraph.graph import OrgGraph
+from orggraph.models import Node, Record, Rel, node, rel
 from orggraph.schema import SCHEMA
 
 KIND = "graph-csv"
@@ -280,6 +281,7 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
     rows = read_csv_rows(path)
     layout = _read_layout(path, rows)
     total = len(rows)
+    seen = _Seen(ctx.graph)
     for i, row in enumerate(rows[1:], start=2):
         if i % _PROGRESS_EVERY == 0:
             ctx.tick(i, total)
@@ -289,9 +291,47 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             rec = _record(layout, row, out.source(i))
             if isinstance(rec, Rel):
                 _check_person_ids(layout, row, rec, ctx)
+            seen.check(rec, i, layout)
             recs.append(rec)
     ctx.tick(total, total)
     return out
+
+
+_ORG_INTEREST = SCHEMA.rel_types_of_class("org_interest")
+
+
+class _Seen:
+    """What earlier rows of the file gave: a node id given twice is refused (two rows would merge into
+    one node silently), and so is an org-to-org interest of an organisation in itself or back along an
+    interest already given (a 2-cycle), in this file or in the graph."""
+
+    def __init__(self, graph: OrgGraph):
+        self.graph = graph
+        self.nodes: dict[str, int] = {}
+        self.edges: dict[tuple[str, str, str], int] = {}
+
+    def check(self, rec: Record, row: int, layout: Layout) -> None:
+        if isinstance(rec, Node):
+            first = self.nodes.setdefault(rec.id, row)
+            if first != row:
+                raise RecordError(layout.by_special["ID"].header, rec.id,
+                                  f"id also on row {first}: one row per node (this row is not loaded)")
+            return
+        if rec.type not in _ORG_INTEREST:
+            return
+        column = layout.by_special["END_ID"].header
+        if rec.start == rec.end:
+            raise RecordError(column, rec.end, f"{rec.type} from {rec.start} to itself: an organisation's "
+                              "interest in itself is not an interest")
+        back = self.edges.get((rec.end, rec.type, rec.start))
+        if back is not None:
+            raise RecordError(column, rec.end, f"{rec.end} {rec.type} {rec.start} is on row {back}: a 2-cycle "
+                              "of org-to-org interests (each in the other) is refused")
+        known = rec.end in self.graph.g
+        if known and any(end == rec.start for end, _, _ in self.graph.out_rels(rec.end, [rec.type])):
+            raise RecordError(column, rec.end, f"{rec.end} {rec.type} {rec.start} is already in the graph: a "
+                              "2-cycle of org-to-org interests (each in the other) is refused")
+        self.edges.setdefault((rec.start, rec.type, rec.end), row)
 
 
 def _record(layout: Layout, row: list[str], row_source: str) -> Record:

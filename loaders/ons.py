@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from loaders.base import FileRejected, FormatLoader, LoadContext, ParsedFile, read_csv_rows
+from loaders.base import FileRejected, FormatLoader, LoadContext, NothingLoaded, ParsedFile, read_csv_rows
 from loaders.checks import no_records_reason, refuse_binary, workbook_heads
 from loaders.precedence import node_outranked, rel_outranked
 from orggraph.errors import RecordError
@@ -181,22 +181,18 @@ def _cell(v: object) -> str:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    """The rows of the workbook's first sheet with an ONS lookup header, as text."""
-    import openpyxl
+    """The rows of the workbook's first sheet with an ONS lookup header, as text (streaming, within the
+    limits: see loaders.workbook); each row padded to the header's width."""
+    from loaders.workbook import open_workbook, sheet_rows
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        raise FileRejected(path.name, f"not a readable xlsx workbook ({exc.__class__.__name__})") from None
-    try:
+    with open_workbook(path) as wb:
         for ws in wb.worksheets:
-            rows = [[_cell(c) for c in r] for r in ws.iter_rows(values_only=True)]
+            rows = [[_cell(c) for c in r] for _, r in sheet_rows(path, ws)]
             if rows and _is_lookup(Layout(rows[0])):
-                return rows
+                width = len(rows[0])
+                return [r + [""] * (width - len(r)) for r in rows]
         raise FileRejected(path.name, "no sheet of this workbook is an ONS lookup (a header such as LOC22CD, "
                            "LOC22CDH, LOC22NM, ICB22CD, ...)", value=", ".join(wb.sheetnames))
-    finally:
-        wb.close()
 
 
 def _read_layout(path: Path, rows: list[list[str]]) -> Layout:
@@ -237,10 +233,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
             out.reject(i, "(row)", len(row), f"expected {len(layout.header)} columns as in the header")
             continue
         with out.row(i) as recs:
-            recs.extend(records.of_row(row, out.source(i)))
+            recs.extend(records.of_row(row, out.source(i), i))
     ctx.tick(total, total)
     if not out.records:
-        raise FileRejected(path.name, no_records_reason("organisations", "no row of the lookup could be read", 0,
+        raise NothingLoaded(path.name, no_records_reason("organisations", "no row of the lookup could be read", 0,
                                                         list(out.report.rejected)))
     if records.kept:
         out.report.notes.append(f"{records.kept} IN_STP/IN_REGION/IN_ICB link(s) already loaded from a newer file "
@@ -255,6 +251,7 @@ class _Records:
         self.layout, self.graph, self.file_name = layout, graph, file_name
         self.seen: set[tuple[str, str]] = set()  # nodes and links already emitted from an earlier row
         self.kept = 0  # links the graph already holds from a newer file
+        self.first_row: dict[str, int] = {}  # the id of each row's first entity -> the row that gave it first
 
     def once(self, key: tuple[str, str]) -> bool:
         if key in self.seen:
@@ -262,10 +259,11 @@ class _Records:
         self.seen.add(key)
         return True
 
-    def of_row(self, row: list[str], src: str) -> list[Record]:
+    def of_row(self, row: list[str], src: str, number: int) -> list[Record]:
         # Read and check every value first, so a bad row marks nothing as already emitted.
         got = {(e, p): self.layout.value(row, e, p) for e in self.layout.entities for p in ("CD", "CDH", "NM")}
         ids = {e: got.get((e, "CD" if e == "STP" else "CDH")) for e in ENTITIES}
+        self.once_per_file(ids, number)
         recs: list[Record] = []
         for entity in ENTITIES:
             code = ids[entity]
@@ -282,6 +280,19 @@ class _Records:
             else:
                 recs.append(rel(a, rtype, b, props, source=src))
         return recs
+
+    def once_per_file(self, ids: dict[str, str | None], number: int) -> None:
+        """A lookup gives each of its first entity (the CCG of CCG -> STP, the STP of STP -> region, each
+        ICB of a list) once: a second row for it (a CCG in two STPs) is refused, naming the first."""
+        entity = self.layout.entities[0]
+        code = ids.get(entity)
+        if not code:
+            return
+        first = self.first_row.setdefault(code, number)
+        if first != number:
+            part = "CD" if entity == "STP" else "CDH"
+            raise RecordError(self.layout.column(entity, part), code, f"also on row {first}: one row per "
+                              f"{entity} in a lookup (this row is not loaded)")
 
     def node_of(self, entity: str, code: str, got: dict[tuple[str, str], str | None], src: str) -> Record:
         """The record of one entity of a row: its label, id and the properties the lookup gives it."""

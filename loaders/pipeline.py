@@ -16,6 +16,7 @@ from loaders.base import (
     FileRejected,
     FileReport,
     LoadContext,
+    NothingLoaded,
     ParsedFile,
     ProgressFn,
     head_lines,
@@ -123,7 +124,13 @@ def _load(store: Store, plan: Planned, *, strict: bool, progress: ProgressFn | N
         report.status = "rejected"
         report.error = f"{len(report.rejected)} bad row(s) and --strict: nothing loaded from this file"
         return report
-    result = store.write(_to_write(graph, parsed, info), strict=strict)
+    records = _to_write(graph, parsed, info)
+    if _nothing_would_load(graph, records, parsed):
+        report.status = "rejected"
+        report.error = str(NothingLoaded(name, f"every one of its {report.read} row(s) was refused, the first: "
+                                         f"{report.rejected[0] if report.rejected else '?'}"))
+        return report
+    result = store.write(records, strict=strict)
     bad_rows = set()
     for index, err in result.rejected:
         if index >= len(parsed.rows):  # a reconciled link of an earlier file: cannot happen unless the store changed
@@ -144,6 +151,20 @@ def _load(store: Store, plan: Planned, *, strict: bool, progress: ProgressFn | N
     report.loaded = report.read - len({r.row for r in report.rejected})
     report.status = "loaded"
     return report
+
+
+def _nothing_would_load(graph: OrgGraph, records: list[Record], parsed: ParsedFile) -> bool:
+    """Would writing ``records`` load no row of the file at all? Then nothing is written (a file with
+    zero loaded rows is a failure, and a Release node alone must not claim it loaded); its refusals are
+    added to the report."""
+    rows = set(parsed.rows)
+    refused = [(index, err) for index, err in graph.validate(records) if index < len(parsed.rows)]
+    if rows and rows - {parsed.rows[index] for index, _ in refused}:
+        return False
+    for index, err in refused:
+        parsed.reject(parsed.rows[index], err.column, err.value, err.reason)
+    parsed.report.rejected.sort(key=lambda r: r.row)
+    return True
 
 
 # Files in a folder that `load DIR` reads; anything else there (PDF specs, notes, reports) is left alone.

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from loaders.matching import fold
 
 # ---- the template's columns ----------------------------------------------------------------------
@@ -50,6 +52,15 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 
 
+# How close a word must be to a template word to be read as that word misspelt (ratio, 0-100).
+TYPO_SCORE = 80.0
+# Words that say an interest is indirect, or direct, inside its text when no column says so.
+INDIRECT_TEXT = re.compile(r"\bindirect(?:ly)?\b")
+DIRECT_TEXT = re.compile(r"(?<!in)\bdirect(?:ly)?\b")
+# "01/01/2014 - 31/03/2016", "2014 to 2016": the two ends of a range in one cell.
+RANGE_SPLIT = re.compile(r"\s+(?:-|–|—|to|until|till)\s+|\s*[–—]\s*")
+
+
 class BadValue(ValueError):
     """A cell that cannot be read; the message says what was expected."""
 
@@ -88,6 +99,7 @@ def parse_interest_type(value: Any) -> tuple[list[str], bool | None]:
     text = " ".join(text.replace("nonfinancial", "non financial").split())
     if not text or text in ("n a", "na", "none", "not applicable"):
         return [], None
+    text = _spelled(text, ("financial", "professional", "personal", "indirect", "direct", "pecuniary"))
     found: list[str] = []
     if re.search(r"(?<!non )\bfinancial\b|\bpecuniary\b", text) or text in ("f", "fin"):
         found.append("financial")
@@ -101,8 +113,20 @@ def parse_interest_type(value: Any) -> tuple[list[str], bool | None]:
     return found, (False if indirect else None)
 
 
+def _spelled(text: str, words: tuple[str, ...]) -> str:
+    """``text`` with each word of 6 letters or more that is a near miss of one of ``words`` (a typo such
+    as "Finanical", "Profesional", "Indriect") spelled as that word."""
+    out = []
+    for token in text.split():
+        if len(token) >= 6 and token not in words:
+            best = process.extractOne(token, words, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+            token = best[0] if best else token
+        out.append(token)
+    return " ".join(out)
+
+
 def parse_direct(value: Any) -> bool | None:
-    text = fold(cell_text(value))
+    text = _spelled(fold(cell_text(value)), ("direct", "indirect", "directly", "indirectly"))
     if not text:
         return None
     if text.startswith("indirect") or text in ("i", "ind"):
@@ -134,6 +158,32 @@ def parse_register_date(value: Any, *, end: bool) -> str | None:
         if isinstance(exc, BadValue):
             raise
         raise BadValue(f"expected a real calendar date ({exc})") from None
+
+
+def parse_date_range(value: Any) -> tuple[str | None, str | None]:
+    """Both ends of an interest from one "Date of Interest" cell: "2010 Ongoing", "April 2018 Ongoing",
+    "01/01/2014 - 31/03/2016", "2014 to 2016", a single date (the start), or blank."""
+    if not isinstance(value, str):
+        return parse_register_date(value, end=False), None
+    text = " ".join(cell_text(value).split())
+    low = text.lower()
+    for word in sorted(OPEN_DATES, key=len, reverse=True):
+        if len(word) > 2 and low.endswith(" " + word):
+            return parse_register_date(text[: -len(word)].strip(" -–—,"), end=False), None
+    parts = RANGE_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip():
+        return parse_register_date(parts[0], end=False), parse_register_date(parts[1], end=True)
+    return parse_register_date(text, end=False), None
+
+
+def direct_in_text(*texts: str) -> bool | None:
+    """Whether an interest's own words say it is indirect (False) or direct (True); None if they do not."""
+    words = fold(" ".join(texts))
+    if INDIRECT_TEXT.search(words):
+        return False
+    if DIRECT_TEXT.search(words):
+        return True
+    return None
 
 
 def _year(year: int, end: bool) -> str:

@@ -29,7 +29,9 @@ from loaders.register.cells import (
     TYPE_RANK,
     BadValue,
     cell_text,
+    direct_in_text,
     is_nil,
+    parse_date_range,
     parse_direct,
     parse_interest_type,
     parse_register_date,
@@ -157,6 +159,8 @@ class RegisterParser:
         done = 0
         for sheet, header in found:
             where = self.where(sheet, multi)
+            if header.unused:
+                self.out.report.notes.append(f"{where}: columns not used: {', '.join(header.unused)}")
             if header.duplicates:
                 self.out.report.notes.append(
                     f"{where}: columns {', '.join(header.duplicates)} repeat a column already read; ignored")
@@ -217,8 +221,9 @@ class RegisterParser:
         if not row.text("name") and previous is not None and any(
                 row.text(f) for f in ("declared_interest", "nature")):
             row.cells["name"] = previous.cells.get("name")
-            if not row.text("position"):
-                row.cells["position"] = previous.cells.get("position")
+            for f in ("position", "committees"):
+                if not row.text(f):
+                    row.cells[f] = previous.cells.get(f)
             self.continued += 1
 
     def parse_row(self, row: _Row, header: Header, rownum: int, where: str) -> list[Record]:
@@ -227,7 +232,9 @@ class RegisterParser:
         key = person_key(name)
         if not key:
             raise CellError("name", row.cells.get("name"), "expected a person's name")
-        props: dict[str, Any] = {"position": row.text("position") or None, "declared_text": declared or None}
+        committees = row.text("committees")
+        position = "; ".join(p for p in (row.text("position"), committees and f"committees: {committees}") if p)
+        props: dict[str, Any] = {"position": position or None, "declared_text": declared or None}
         if nil:
             props.update({"nil_return": True, "name": _declaration_name(name, "nil return")})
         else:
@@ -276,6 +283,15 @@ class RegisterParser:
             still_open.candidates += [{"kind": "person", "id": pid, "name": self.people.names[pid]}
                                       for pid in found.ids]
             return None
+        near = self.people.near(key)
+        if near:
+            close = ", ".join(f"{self.people.names[pid]} ({pid}, score {score:g})" for pid, score in near)
+            still_open.reasons.append(
+                f"person name {name!r} is not in the graph but is close to {close}; not guessed and no person "
+                "created: declaration kept without DECLARED")
+            still_open.candidates += [{"kind": "person", "id": pid, "name": self.people.names[pid], "score": score}
+                                      for pid, score in near]
+            return None
         person_id = stub_person_id(key)
         display = " ".join(name.split())
         self.people.add(person_id, display, key)
@@ -314,9 +330,15 @@ class RegisterParser:
         interest_type = types[0] if types else ("indirect" if direct is False else None)
         date_from = row.read("date_from", lambda v: parse_register_date(v, end=False))
         date_to = row.read("date_to", lambda v: parse_register_date(v, end=True))
+        ends = "date_to"
+        if date_from is None and date_to is None and "date_range" in row.cells:
+            # One "Date of Interest" column holding both ends ("2010 Ongoing", "01/01/2014 - 31/03/2016").
+            date_from, date_to = row.read("date_range", parse_date_range)
+            ends = "date_range"
         if temporal.window_of({"valid_from": date_from, "valid_to": date_to}).empty:
-            raise CellError("date_to", row.cells.get("date_to"),
-                            f"expected a date on or after the From date ({date_from})")
+            raise CellError(ends, row.cells.get(ends), f"expected a date on or after the From date ({date_from})")
+        if direct is None and not ({"direct", "tick_direct", "tick_indirect"} & set(row.cells)):
+            direct = direct_in_text(row.text("declared_interest"), row.text("nature"))
         return {"interest_type": interest_type, "direct": direct, "nature": row.text("nature") or None,
                 "mitigation": row.text("mitigation") or None, "valid_from": date_from, "valid_to": date_to}
 

@@ -8,16 +8,16 @@ blanks in a CSV) is read as one.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from loaders.base import FileRejected, head_lines, read_text
+from loaders.base import FileRejected, csv_rows, head_lines, read_text
+from loaders.checks import refuse_binary
 from loaders.matching import fold
 from loaders.register.cells import cell_text, header_key
+from loaders.workbook import Merge, open_workbook, sheet_rows
 
 HEADER_SEARCH_ROWS = 40
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -27,15 +27,6 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 class SheetRow(NamedTuple):
     number: int  # the row number as a person sees it
     cells: list[Any]
-
-
-class Merge(NamedTuple):
-    """A merged range of cells, 1-based (xlsx only)."""
-
-    min_row: int
-    min_col: int
-    max_row: int
-    max_col: int
 
 
 @dataclass
@@ -48,36 +39,17 @@ class Sheet:
 
 
 def _csv_sheet(path: Path) -> Sheet:
-    text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[SheetRow] = []
-    start = 1
-    try:
-        for record in reader:
-            # A quoted cell may span lines: report the line the record starts on.
-            rows.append(SheetRow(start, list(record)))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRejected(path.name, f"not a readable CSV file ({exc})", start) from None
-    return Sheet(None, rows)
+    # A quoted cell may span lines: each row is numbered by the line it starts on.
+    return Sheet(None, [SheetRow(n, row) for n, row in csv_rows(path.name, read_text(path))])
 
 
 def _xlsx_sheets(path: Path) -> list[Sheet]:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, data_only=True)  # cached values of formulas
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise FileRejected(path.name, f"not a readable XLSX workbook ({exc})") from None
     sheets = []
-    for ws in wb.worksheets:
-        rows = [SheetRow(cells[0].row, [c.value for c in cells]) for cells in ws.iter_rows() if cells]
-        merges = [Merge(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-        sheets.append(Sheet(ws.title, rows, merges))
-    wb.close()
+    with open_workbook(path) as wb:  # streaming, within the limits; cached values of formulas
+        for ws in wb.worksheets:
+            merges: list[Merge] = []
+            rows = [SheetRow(n, values) for n, values in sheet_rows(path, ws, merges=merges)]
+            sheets.append(Sheet(ws.title, rows, merges))
     return sheets
 
 
@@ -86,6 +58,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         return _xlsx_sheets(path)
     if path.suffix.lower() == ".xls":
         raise FileRejected(path.name, "old Excel .xls files cannot be read; save it as .xlsx or .csv")
+    refuse_binary(path, "a register of interests (CSV, or an XLSX workbook named .xlsx)")
     return [_csv_sheet(path)]
 
 
@@ -115,6 +88,10 @@ def classify_heading(top: str, sub: str = "") -> str | None:
                                    or "direct" in top_k):
         return SUB_LABELS[sub_bare]
     words = set(combined.split())
+    if words & {"date", "dates"}:
+        return _date_heading(words)
+    if words & {"committee", "committees"}:
+        return "committees"  # "Committee Member": which committees the person sits on, not a name
     bare = _strip_interest_word(combined)
     if bare in SUB_LABELS and SUB_LABELS[bare].startswith("tick_") and bare not in ("direct", "indirect"):
         return SUB_LABELS[bare]  # a one-row header with tick columns "Financial Interest", ...
@@ -141,6 +118,18 @@ def classify_heading(top: str, sub: str = "") -> str | None:
     return None
 
 
+def _date_heading(words: set[str]) -> str | None:
+    """A heading about dates: From, To, both in one column ("Date of Interest"), or a date that is not
+    the interest's (the date a declaration was made or updated: not read)."""
+    if words & {"from", "start", "started", "commenced", "begin"}:
+        return "date_from"
+    if words & {"to", "end", "ended", "until", "ceased"}:
+        return "date_to"
+    if words & {"declared", "declaration", "updated", "signed", "received", "reviewed"}:
+        return None
+    return "date_range"
+
+
 @dataclass
 class Header:
     row: int  # the last header row (data starts below it)
@@ -148,6 +137,7 @@ class Header:
     columns: dict[str, int]  # field -> 0-based column index
     headings: dict[str, str]  # field -> the heading as written (for messages)
     duplicates: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)  # headings no field is read from
 
 
 def _row_fields(cells: Sequence[Any]) -> dict[str, int]:
@@ -222,18 +212,21 @@ def _header(last: int, first: int, top: list[str], sub: list[str]) -> Header:
     columns: dict[str, int] = {}
     headings: dict[str, str] = {}
     duplicates: list[str] = []
+    unused: list[str] = []
     for i, (upper, lower) in enumerate(zip(top, sub, strict=True)):
         f = classify_heading(upper, lower)
-        if f is None:
-            continue
         heading = f"{upper}: {lower}" if upper and lower and upper != lower else (upper or lower)
         heading = " ".join(heading.split())
+        if f is None:
+            if heading:
+                unused.append(heading)
+            continue
         if f in columns:
             duplicates.append(heading)
             continue
         columns[f] = i
         headings[f] = heading
-    return Header(last, first, columns, headings, duplicates)
+    return Header(last, first, columns, headings, duplicates, unused)
 
 
 # ---- recognising a register ----------------------------------------------------------------------
@@ -260,19 +253,14 @@ def _looks_like_register_text(text: str) -> bool:
 
 def _xlsx_looks_like_register(path: Path) -> bool:
     try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - not a workbook we can open: not ours
-        return False
-    try:
-        for ws in wb.worksheets:
-            for cells in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True):
-                row = [cell_text(v) for v in cells]
-                if "name" in _row_fields(row) and _looks_like_register_text(" ".join(row).lower()):
-                    return True
-    finally:
-        wb.close()
+        with open_workbook(path) as wb:
+            for ws in wb.worksheets:
+                for _, cells in sheet_rows(path, ws, max_rows=HEADER_SEARCH_ROWS):
+                    row = [cell_text(v) for v in cells]
+                    if "name" in _row_fields(row) and _looks_like_register_text(" ".join(row).lower()):
+                        return True
+    except FileRejected:
+        return False  # not a workbook we can open: not ours (the loader that reads it says why)
     return False
 
 
