@@ -17,6 +17,7 @@ from api.middleware import RequestLogMiddleware
 from api.problems import install_problem_handlers
 from api.routers import admin, findings, health, nodes, views
 from api.settings import Settings
+from api.uploads import UploadGuard
 from orggraph.stores import Store, open_store
 from viz import STATIC_DIR as VIZ_STATIC
 from viz import VIS_DIR
@@ -42,8 +43,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="orggraph", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings.store_uri)
-    app.state.memo = GraphMemo()
+    app.state.memo = GraphMemo(settings.memo_max_bytes)
     install_problem_handlers(app)
+    app.add_middleware(UploadGuard, settings=settings)  # before any body is read
     app.add_middleware(RequestLogMiddleware)
     for router in (health.router, nodes.router, findings.router, admin.router, views.router):
         app.include_router(router)

@@ -61,6 +61,8 @@ class Settings:
     # Views over this many nodes are trimmed (vis-network stays readable and fast up to about here).
     view_max_nodes: int = 500
     max_hops: int = 4
+    # Memory for remembered answers (per graph snapshot), ORGGRAPH_CACHE_MB.
+    memo_max_bytes: int = 256 * 1024 * 1024
 
     @property
     def auth_enabled(self) -> bool:
@@ -83,8 +85,9 @@ class Settings:
         if len(set(names)) != len(names):
             raise SettingsError("API key names must be unique (they identify callers in the log)")
         max_upload = int(env.get("ORGGRAPH_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+        memo = int(env.get("ORGGRAPH_CACHE_MB", "256")) * 1024 * 1024
         return cls(store_uri=store_uri or env.get("ORGGRAPH_STORE") or None, api_keys=tuple(keys),
-                   max_upload_bytes=max_upload)
+                   max_upload_bytes=max_upload, memo_max_bytes=memo)
 
 
 def is_loopback(host: str) -> bool:
