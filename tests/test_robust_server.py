@@ -279,8 +279,8 @@ def test_the_api_reports_each_file_and_never_500s_after_committing(store: Embedd
     resp = client.post("/api/load", headers=ADMIN, files=files)
     assert resp.status_code == 200, resp.text
     reports = resp.json()
-    assert [(r["file"], r["status"]) for r in reports] == [
-        ("nodes_Person.csv", "loaded"), ("boom.csv", "rejected"), ("nodes_Person2.csv", "loaded")]
+    assert [(r["file"], r["status"], r["committed"]) for r in reports] == [
+        ("nodes_Person.csv", "loaded", True), ("boom.csv", "rejected", False), ("nodes_Person2.csv", "loaded", True)]
     assert "simulated loader crash" in reports[1]["error"] and "nothing loaded from this file" in reports[1]["error"]
     graph = EmbeddedStore(store.path).graph()
     assert "T-PER-1" in graph and "T-PER-2" in graph and "T-PER-9" not in graph
@@ -300,6 +300,22 @@ def test_a_file_with_nothing_loaded_fails_on_both_faces(store: EmbeddedStore, tm
     resp = client.post("/api/load", headers=ADMIN, files={"files": (empty.name, empty.read_bytes(), "text/csv")})
     assert resp.status_code == 422, resp.text
     assert "nothing loaded" in resp.json()["detail"]
+    assert store.path.read_bytes() == before
+
+
+def test_a_file_whose_every_row_is_rejected_is_not_loaded(store: EmbeddedStore, tmp_path: Path) -> None:
+    from orggraph_cli.main import cli
+
+    rels = tmp_path / "rels_FAMILY_OF.csv"
+    rels.write_text(":START_ID,:TYPE,:END_ID\nT-NOBODY-1,FAMILY_OF,T-NOBODY-2\n")
+    before = store.path.read_bytes()
+    result = CliRunner().invoke(cli, ["--store", str(store.path), "load", "--quiet", str(rels)])
+    assert result.exit_code == 1, result.output
+    assert "nothing loaded from this file" in result.stderr and "nothing loaded: none of the 1 file(s)" in result.stderr
+    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
+    resp = client.post("/api/load", headers=ADMIN, files={"files": (rels.name, rels.read_bytes(), "text/csv")})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["errors"][0]["file"] == rels.name
     assert store.path.read_bytes() == before
 
 

@@ -55,6 +55,7 @@ class EmbeddedStore(Store):
         self._stamp: tuple[int, int, int] | None = None
         self._batch: OrgGraph | None = None
         self._batch_dirty = False
+        self._batch_broken = False
 
     def _file_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -127,10 +128,10 @@ class EmbeddedStore(Store):
             yield
             return
         with self._lock():
-            self._batch, self._batch_dirty = self._read().copy(), False
+            self._batch, self._batch_dirty, self._batch_broken = self._read().copy(), False, False
             try:
                 yield
-                if self._batch_dirty:
+                if self._batch_dirty and not self._batch_broken:
                     self._save(self._batch)
             finally:
                 self._batch = None
@@ -166,7 +167,13 @@ class EmbeddedStore(Store):
                 rejected = self._batch.validate(records)
                 if rejected:
                     return ApplyResult(rejected=rejected, committed=False)
-            result = self._batch.apply(records)
+            try:
+                result = self._batch.apply(records)
+            except Exception as exc:
+                # The batch's copy may hold part of this write: commit none of the batch rather than that.
+                self._batch_broken = True
+                raise StoreError(f"{self.path}: writing failed ({type(exc).__name__}: {exc}); nothing of this "
+                                 "load was committed") from exc
             self._batch_dirty = self._batch_dirty or bool(result.written)
             return result
         with self._lock():
