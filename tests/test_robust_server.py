@@ -241,7 +241,7 @@ def test_the_cli_says_another_load_holds_the_store(store: EmbeddedStore, tmp_pat
 @pytest.fixture
 def three_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """A good file, a file whose loader crashes, another good file."""
-    import loaders.pipeline as pipeline
+    from loaders import pipeline
 
     good1 = tmp_path / "nodes_Person.csv"
     good1.write_text("id:ID,:LABEL,name\nT-PER-1,Person,Test Person One\n")
