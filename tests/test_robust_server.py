@@ -346,8 +346,10 @@ def test_load_may_create_a_store_and_ready_is_503_until_then(tmp_path: Path) -> 
     path = tmp_path / "new.json"
     client = TestClient(create_app(Settings(store_uri=str(path))), raise_server_exceptions=False)
     assert client.get("/ready").status_code == 503
+    assert client.get("/api/conflicts").status_code == 503  # not an empty, clean-looking answer
     nodes = tmp_path / "nodes_Person.csv"
     nodes.write_text("id:ID,:LABEL,name\nT-PER-1,Person,Test Person One\n")
     result = CliRunner().invoke(cli, ["--store", str(path), "load", "--quiet", str(nodes)])
     assert result.exit_code == 0, result.output
     assert client.get("/ready").status_code == 200
+    assert client.get("/api/stats").json()["nodes"] == {"Person": 1}
