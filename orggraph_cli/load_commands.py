@@ -98,11 +98,14 @@ def load(ctx: click.Context, paths: tuple[Path, ...], kind: str | None, strict: 
 
 def _print_summary(reports: list[Any], good: list[str], failed: list[Any]) -> None:
     """What the store now holds from this batch, when not every file loaded: each file is all or nothing,
-    so the files named as committed are in the store whole and the others not at all."""
+    so the files named as committed are in the store whole and the others not at all. One file: its line
+    already says it."""
     for rep in failed:
         if rep.status == "loaded":  # read, but every row rejected
             err_console.print(f"  {rep.file}: nothing loaded from this file (every row was rejected)",
                               markup=False, highlight=False)
+    if len(reports) == 1:
+        return  # the file's own line said it all (one line for one file)
     if good:
         err_console.print(f"committed {len(good)} of {len(reports)} file(s): {', '.join(good)}; not loaded: "
                           f"{', '.join(r.file for r in failed)}", markup=False, highlight=False)

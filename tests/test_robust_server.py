@@ -295,7 +295,7 @@ def test_a_file_with_nothing_loaded_fails_on_both_faces(store: EmbeddedStore, tm
     before = store.path.read_bytes()
     result = CliRunner().invoke(cli, ["--store", str(store.path), "load", "--quiet", str(empty)])
     assert result.exit_code == 1, result.output
-    assert "nothing loaded" in result.stderr
+    assert "rejected" in result.stderr and empty.name in result.stderr
     client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
     resp = client.post("/api/load", headers=ADMIN, files={"files": (empty.name, empty.read_bytes(), "text/csv")})
     assert resp.status_code == 422, resp.text
@@ -311,7 +311,7 @@ def test_a_file_whose_every_row_is_rejected_is_not_loaded(store: EmbeddedStore, 
     before = store.path.read_bytes()
     result = CliRunner().invoke(cli, ["--store", str(store.path), "load", "--quiet", str(rels)])
     assert result.exit_code == 1, result.output
-    assert "nothing loaded from this file" in result.stderr and "nothing loaded: none of the 1 file(s)" in result.stderr
+    assert "nothing loaded from this file" in result.stderr
     client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
     resp = client.post("/api/load", headers=ADMIN, files={"files": (rels.name, rels.read_bytes(), "text/csv")})
     assert resp.status_code == 422, resp.text
