@@ -18,6 +18,7 @@ from api.middleware import RequestGuardMiddleware, RequestLogMiddleware
 from api.problems import install_problem_handlers
 from api.routers import admin, findings, health, nodes, views
 from api.settings import Settings
+from api.uploads import UploadGuard
 from orggraph.stores import Store, open_store
 from viz import STATIC_DIR as VIZ_STATIC
 from viz import VIS_DIR
@@ -43,9 +44,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = FastAPI(title="orggraph", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings.store_uri)
-    app.state.memo = GraphMemo()
+    app.state.memo = GraphMemo(settings.memo_max_bytes)
     app.state.sessions = Sessions()
     install_problem_handlers(app)
+    app.add_middleware(UploadGuard, settings=settings)  # before any body is read
     app.add_middleware(RequestGuardMiddleware)  # inside the log: refusals are logged and get the headers
     app.add_middleware(RequestLogMiddleware)
     for router in (health.router, nodes.router, findings.router, admin.router, views.router):

@@ -15,6 +15,7 @@ from api.problems import ApiError
 from api.settings import Settings
 from orggraph.graph import OrgGraph
 from orggraph.stores.base import Store
+from orggraph.stores.embedded import EmbeddedStore
 from orggraph.temporal import iso
 
 
@@ -27,8 +28,13 @@ def get_store(request: Request) -> Store:
 
 
 def get_graph(request: Request) -> OrgGraph:
-    # The embedded store re-reads its file only when it changed, so this is cheap per request.
-    return request.app.state.store.graph()  # type: ignore[no-any-return]
+    # The embedded store re-reads its file only when it changed (once, however many requests ask).
+    store = request.app.state.store
+    if isinstance(store, EmbeddedStore) and not store.exists():
+        # No store yet (serve may start before the first load): not an empty, clean-looking answer.
+        raise ApiError(503, "no graph has been loaded yet: load files first (orggraph load, or POST /api/load)",
+                       {"Retry-After": "10"})
+    return store.graph()  # type: ignore[no-any-return]
 
 
 def get_memo(request: Request) -> GraphMemo:

@@ -47,9 +47,10 @@ class Problem(BaseModel):
 class ApiError(Exception):
     """Raise from a route to answer with a problem: ``ApiError(404, "no node with id 'X'")``."""
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None):
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None,
+                 errors: list[dict[str, Any]] | None = None):
         super().__init__(detail)
-        self.status, self.detail, self.headers = status, detail, headers
+        self.status, self.detail, self.headers, self.errors = status, detail, headers, errors
 
 
 def wants_html(request: Request) -> bool:
@@ -101,7 +102,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def api_error(request: Request, exc: ApiError) -> Response:
         if wants_html(request):
             return html_problem(request, exc.status, exc.detail, exc.headers)
-        return problem_response(exc.status, exc.detail, exc.headers)
+        return problem_response(exc.status, exc.detail, exc.headers, errors=exc.errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

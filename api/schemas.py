@@ -94,6 +94,8 @@ class LoadReport(BaseModel):
     error: str | None = None
     rejected_rows: int
     unresolved_rows: int
+    # In the store now (whole), or not at all: every file of a load is all or nothing.
+    committed: bool = False
 
 
 class GraphExport(BaseModel):

@@ -32,10 +32,14 @@ def check_conflict_filters(graph: OrgGraph, *, decision: str | None = None, pers
 def find_conflicts(graph: OrgGraph, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,
                    committee: str | None = None, commissioner: str | None = None, date_from: str | None = None,
                    date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
-    key = ("conflicts", decision, person, committee, commissioner, date_from, date_to, max_hops)
-    return memo.get(graph, key, lambda: conflicts(
-        graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
-        date_from=date_from, date_to=date_to, max_hops=max_hops))
+    """The engine's conflicts, in its order. Only the list without dates is kept in the memo: the engine
+    orders by date and a date filter only drops whole decisions, so every date range is a filter over
+    that one list (distinct dates add nothing to memory)."""
+    every = memo.get(graph, ("conflicts", decision, person, committee, commissioner, max_hops), lambda: conflicts(
+        graph, decision=decision, person=person, committee=committee, commissioner=commissioner, max_hops=max_hops))
+    if date_from is None and date_to is None:
+        return every
+    return [c for c in every if (date_from is None or c.date >= date_from) and (date_to is None or c.date <= date_to)]
 
 
 def decision_out(graph: OrgGraph, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:

@@ -69,6 +69,8 @@ class Settings:
     max_hops: int = 4
     # Host header names accepted (without port, lower case); loopback only unless configured.
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # Memory for remembered answers (per graph snapshot), ORGGRAPH_CACHE_MB.
+    memo_max_bytes: int = 256 * 1024 * 1024
 
     @property
     def auth_enabled(self) -> bool:
@@ -92,8 +94,9 @@ class Settings:
             raise SettingsError("API key names must be unique (they identify callers in the log)")
         max_upload = int(env.get("ORGGRAPH_MAX_UPLOAD_MB", "200")) * 1024 * 1024
         hosts = parse_hosts(env.get(HOSTS_ENV, ""), HOSTS_ENV)
+        memo = int(env.get("ORGGRAPH_CACHE_MB", "256")) * 1024 * 1024
         return cls(store_uri=store_uri or env.get("ORGGRAPH_STORE") or None, api_keys=tuple(keys),
-                   max_upload_bytes=max_upload, allowed_hosts=_merge(LOOPBACK_HOSTS, hosts))
+                   max_upload_bytes=max_upload, allowed_hosts=_merge(LOOPBACK_HOSTS, hosts), memo_max_bytes=memo)
 
     def with_hosts(self, hosts: list[str]) -> Settings:
         """These settings also accepting ``hosts`` (e.g. from ``serve --allowed-host``)."""

@@ -5,6 +5,7 @@ This is the one place that joins loaders to a store; the CLI and the API both ca
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +25,9 @@ from loaders.base import (
 from loaders.precedence import TOP_RANK, Ranking, demote, ranking
 from orggraph.graph import OrgGraph
 from orggraph.models import Node, Record
-from orggraph.stores.base import Store
+from orggraph.stores.base import Store, StoreError
+
+log = logging.getLogger("orggraph.load")
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,30 @@ def _to_write(graph: OrgGraph, parsed: ParsedFile, info: releases.ReleaseInfo | 
     return [*plan.records, info.node(plan.covers)]
 
 
+def committed(report: FileReport) -> bool:
+    """Whether a file is in the store: loaded, with at least one row. Each file is all or nothing, so a
+    file not committed left nothing behind; a file that loads no row is a failure (CLI exit 1, API 422)."""
+    return report.status == "loaded" and report.loaded > 0
+
+
 def _load(store: Store, plan: Planned, *, strict: bool, progress: ProgressFn | None,
           display_name: str | None = None, as_of: str | None = None) -> FileReport:
+    """One file, all or nothing. A loader's crash is this file's failure, reported like a rejection:
+    it must not take the other files of the batch with it (a store's own error still stops the load)."""
     name = display_name or plan.path.name
+    try:
+        return _load_unguarded(store, plan, name, strict=strict, progress=progress, as_of=as_of)
+    except StoreError:
+        raise
+    except Exception as exc:  # a bug in a loader: said in one line, the rest of the batch goes on
+        log.error("loading %s failed", name, exc_info=exc)
+        return FileReport(file=name, kind=plan.named or plan.detected or "?", status="rejected",
+                          error=f"{name}: could not be read ({type(exc).__name__}: {exc}); "
+                                "nothing loaded from this file")
+
+
+def _load_unguarded(store: Store, plan: Planned, name: str, *, strict: bool, progress: ProgressFn | None,
+                    as_of: str | None) -> FileReport:
     try:
         graph = store.graph()
         parsed, info = _parse_ranked(plan, graph, progress, as_of)
@@ -118,6 +142,11 @@ def _load(store: Store, plan: Planned, *, strict: bool, progress: ProgressFn | N
         return FileReport(file=name, kind=plan.named or "?", status="rejected", error=str(exc))
     report = parsed.report
     report.file = name
+    if not parsed.records:
+        # Nothing of the file's kind in it: not "loaded" (and a snapshot of nothing must not end every link).
+        report.status = "rejected"
+        report.error = f"{name}: no rows could be loaded ({report.read} read); nothing loaded from this file"
+        return report
     if info is not None:
         report.release_date, report.release_basis = info.date, info.basis
     if strict and report.rejected:

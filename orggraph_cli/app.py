@@ -17,6 +17,7 @@ from rich.console import Console
 
 from orggraph.errors import OrgGraphError
 from orggraph.stores import STORE_ENV, Store, open_store
+from orggraph.stores.embedded import EmbeddedStore
 
 # No emoji codes (a header like `valid_to:date:` would print as 📅) and no hard wraps in messages.
 err_console = Console(stderr=True, emoji=False, soft_wrap=True)
@@ -38,6 +39,10 @@ class StoreHandle:
     def get(self) -> Store:
         if self._store is None:
             self._store = open_store(self.uri)
+            if isinstance(self._store, EmbeddedStore):
+                # A load waiting for another one says so when the wait starts.
+                self._store.on_wait = lambda message: err_console.print(f"note: {message}", markup=False,
+                                                                        highlight=False)
         return self._store
 
     def close(self) -> None:
@@ -45,11 +50,25 @@ class StoreHandle:
             self._store.close()
 
 
-def store_from(ctx: click.Context) -> Store:
-    """The store named by `--store` (or the environment), opened on first use."""
+def store_from(ctx: click.Context, *, create: bool = False) -> Store:
+    """The store named by `--store` (or the environment), opened on first use.
+
+    Questions need a store with something in it: a store file that does not exist (a typo in `--store`)
+    or holds nothing is one clear line naming it, never an empty answer. Commands that fill a store
+    (`load`, `demo`) pass ``create=True``."""
     handle = ctx.find_object(StoreHandle)
     assert handle is not None, "the orggraph group sets a StoreHandle before any command runs"
-    return handle.get()
+    store = handle.get()
+    if create:
+        return store
+    if isinstance(store, EmbeddedStore) and not store.exists():
+        fail(f"no store at {store.path}: check --store (or ${STORE_ENV}), or load files into it first "
+             f"(orggraph --store {store.path} load FILE...)")
+    empty = (store.graph().g.number_of_nodes() == 0 if isinstance(store, EmbeddedStore)
+             else not any(store.stats()["nodes"].values()))
+    if empty:
+        fail(f"the store {store.uri} is empty: load files into it first (orggraph --store {store.uri} load FILE...)")
+    return store
 
 
 class Cli(click.Group):

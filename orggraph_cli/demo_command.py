@@ -260,7 +260,7 @@ def demo(ctx: click.Context, out: Path, seed: int, ods_dir: Path | None, scale: 
     People are synthetic; practice and CCG ids start SYN- and cannot clash with ODS codes
     (with --ods, real practices and CCGs are used instead).
     """
-    store = store_from(ctx)
+    store = store_from(ctx, create=True)
     top = run_demo(store, out, seed, scale, ods_dir, reset)
     if not serve:
         return

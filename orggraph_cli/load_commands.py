@@ -78,11 +78,11 @@ def load(ctx: click.Context, paths: tuple[Path, ...], kind: str | None, strict: 
     wins, and a link a later release no longer reports ends in between."""
     # Lazy: the loaders (openpyxl, rapidfuzz) cost time that `--help` and the other commands need not pay.
     from loaders import available_kinds
-    from loaders.pipeline import load_paths
+    from loaders.pipeline import committed, load_paths
 
     if kind and kind not in available_kinds():
         raise click.BadParameter(f"expected one of {', '.join(available_kinds())}", param_hint="--kind")
-    store = store_from(ctx)
+    store = store_from(ctx, create=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err_console, transient=True, disable=quiet or not err_console.is_terminal) as prog:
         reports = load_paths(store, list(paths), kind=kind, strict=strict,
@@ -92,8 +92,28 @@ def load(ctx: click.Context, paths: tuple[Path, ...], kind: str | None, strict: 
         _print_report(rep)
     if report_path:
         report_path.write_text(json.dumps([r.to_dict() for r in reports], indent=2, default=str))
-    if any(r.status != "loaded" for r in reports):
+    failed = [r for r in reports if not committed(r)]
+    if failed:
+        _print_summary(reports, [r.file for r in reports if committed(r)], failed)
         sys.exit(1)
+
+
+def _print_summary(reports: list[Any], good: list[str], failed: list[Any]) -> None:
+    """What the store now holds from this batch, when not every file loaded: each file is all or nothing,
+    so the files named as committed are in the store whole and the others not at all. One file: its line
+    already says it."""
+    for rep in failed:
+        if rep.status == "loaded":  # read, but every row rejected
+            err_console.print(f"  {rep.file}: nothing loaded from this file (every row was rejected)",
+                              markup=False, highlight=False)
+    if len(reports) == 1:
+        return  # the file's own line said it all (one line for one file)
+    if good:
+        err_console.print(f"committed {len(good)} of {len(reports)} file(s): {', '.join(good)}; not loaded: "
+                          f"{', '.join(r.file for r in failed)}", markup=False, highlight=False)
+    else:
+        err_console.print(f"nothing loaded: none of the {len(reports)} file(s) was committed; the store is as it was",
+                          markup=False, highlight=False)
 
 
 @cli.command()

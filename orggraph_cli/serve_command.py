@@ -8,6 +8,7 @@ import sys
 import click
 
 from orggraph.errors import StoreError
+from orggraph.stores.embedded import EmbeddedStore
 from orggraph_cli.app import StoreHandle, cli
 
 
@@ -24,7 +25,13 @@ def run_server(store_uri: str | None, host: str = "127.0.0.1", port: int = 8000,
     settings = Settings.from_env(store_uri).with_hosts(list(allowed_hosts)).with_bind_host(host)
     check_bind(settings, host)
     app = create_app(settings)
-    app.state.store.ping()
+    store = app.state.store
+    if isinstance(store, EmbeddedStore) and not store.exists():
+        # Loading over HTTP may create it; until then /ready says 503 and questions have nothing to ask.
+        click.echo(f"orggraph: note: no store at {store.path} yet; /ready answers 503 until files are loaded",
+                   err=True)
+    else:
+        store.ping()
     click.echo(f"orggraph: serving on http://{host}:{port}/  (API docs at /docs; Ctrl-C to stop)", err=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # uvicorn's own access log prints raw URLs (ids, search text): ours logs route templates instead.

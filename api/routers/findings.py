@@ -66,20 +66,20 @@ def list_conflicts(
     breach: Annotated[bool | None, Query(description="Only breaches (true) or only non-breaches (false)")] = None,
     max_hops: MaxHops = 4, limit: Limit = 100, offset: Offset = 0, format: Format = None,
 ) -> Any:
-    """In the engine's order (stable). CSV gives every matching row, ignoring limit and offset."""
+    """In the engine's order (stable), a page at a time (``limit``, ``offset``; ``total`` counts every match).
+    CSV gives every matching row, ignoring limit and offset."""
     check_conflict_filters(graph, decision=decision, person=person, committee=committee, commissioner=commissioner)
     found = find_conflicts(graph, memo, decision=decision, person=person, committee=committee,
                            commissioner=commissioner, date_from=parse_date(date_from, "date_from"),
                            date_to=parse_date(date_to, "date_to"), max_hops=max_hops)
-    key = ("conflicts-plain", decision, person, committee, commissioner, date_from, date_to, max_hops)
-    rows: list[dict[str, Any]] = memo.get(graph, key, lambda: [c.model_dump(mode="json") for c in found])
-    if declaration is not None:
-        rows = [c for c in rows if c["declaration"] == declaration]
-    if breach is not None:
-        rows = [c for c in rows if c["breach"] == breach]
+    if declaration is not None or breach is not None:
+        found = [c for c in found if (declaration is None or c.declaration == declaration)
+                 and (breach is None or c.breach == breach)]
     if wants_csv(request, format):
-        return csv_response(rows, CONFLICT_COLUMNS, "conflicts.csv")
-    return json_bytes({"total": len(rows), "offset": offset, "limit": limit, "items": rows[offset:offset + limit]})
+        return csv_response(found, CONFLICT_COLUMNS, "conflicts.csv")
+    # Only the page is turned into JSON: the list itself is the memo's, shared by every filter.
+    return json_bytes({"total": len(found), "offset": offset, "limit": limit,
+                       "items": [c.model_dump(mode="json") for c in found[offset:offset + limit]]})
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, dependencies=reader,
