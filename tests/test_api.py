@@ -288,7 +288,7 @@ def test_upload_size_limit_and_bad_kind(store: EmbeddedStore) -> None:
     assert_problem(c.post("/api/load", headers=auth("admin"), files={"files": ("big.csv", big, "text/csv")}),
                    413, "limit")
     # The limit is on the whole request and is checked first (issue 11): the bad kind needs room to be seen.
-    roomy = TestClient(create_app(keyed_settings(max_upload_bytes=10_000), store=store), raise_server_exceptions=False)
+    roomy = TestClient(create_app(keyed_settings(max_upload_bytes=10_000), store=store), raise_server_exceptions=False, base_url="http://localhost")
     assert_problem(roomy.post("/api/load", headers=auth("admin"), data={"kind": "nonsense"},
                               files={"files": ("a.csv", b"a\n", "text/csv")}), 400, "nonsense")
     assert_problem(c.post("/api/load", headers=auth("admin")), 422, "files")

@@ -66,7 +66,7 @@ def test_distinct_date_filters_do_not_grow_the_memo(store: EmbeddedStore) -> Non
     from orggraph import engine
 
     app = create_app(Settings(), store=store)
-    client = TestClient(app)
+    client = TestClient(app, base_url="http://localhost")
     graph = store.graph()
     dates = sorted({c.date for c in engine.conflicts(graph)})
     assert len(dates) >= 6
@@ -88,7 +88,7 @@ def test_distinct_date_filters_do_not_grow_the_memo(store: EmbeddedStore) -> Non
 def test_pages_of_conflicts_add_up_to_the_engine_list(store: EmbeddedStore) -> None:
     from orggraph import engine
 
-    client = TestClient(create_app(Settings(), store=store))
+    client = TestClient(create_app(Settings(), store=store), base_url="http://localhost")
     want = engine.conflicts(store.graph(), date_to="2030-01-01")
     got: list[dict[str, Any]] = []
     while True:
@@ -155,7 +155,8 @@ def asgi_post(app: Any, headers: dict[str, str], chunks: Iterator[bytes], path: 
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
              "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+             "headers": [(k.lower().encode(), v.encode())
+                         for k, v in {"Host": "localhost", "Origin": "http://localhost", **headers}.items()],
              "client": ("127.0.0.1", 1234), "server": ("127.0.0.1", 8000), "state": {}}
     asyncio.run(app(scope, receive, send))
     return out["status"], out["body"], read
@@ -205,7 +206,7 @@ def test_a_streamed_upload_is_cut_off_at_the_limit(store: EmbeddedStore) -> None
 
 # ---- item 6: long upload names; a held store lock ---------------------------------------------------
 def test_an_upload_name_over_255_bytes_is_a_clear_400(store: EmbeddedStore) -> None:
-    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
+    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False, base_url="http://localhost")
     name = "n" * 300 + ".csv"
     resp = client.post("/api/load", headers=ADMIN, files={"files": (name, b"id:ID,:LABEL,name\n", "text/csv")})
     assert resp.status_code == 400, resp.text
@@ -274,7 +275,7 @@ def test_the_cli_keeps_the_good_files_of_a_batch_with_a_crash(store: EmbeddedSto
 
 def test_the_api_reports_each_file_and_never_500s_after_committing(store: EmbeddedStore,
                                                                    three_files: list[Path]) -> None:
-    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
+    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False, base_url="http://localhost")
     files = [("files", (p.name, p.read_bytes(), "text/csv")) for p in three_files]
     resp = client.post("/api/load", headers=ADMIN, files=files)
     assert resp.status_code == 200, resp.text
@@ -296,7 +297,7 @@ def test_a_file_with_nothing_loaded_fails_on_both_faces(store: EmbeddedStore, tm
     result = CliRunner().invoke(cli, ["--store", str(store.path), "load", "--quiet", str(empty)])
     assert result.exit_code == 1, result.output
     assert "rejected" in result.stderr and empty.name in result.stderr
-    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
+    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False, base_url="http://localhost")
     resp = client.post("/api/load", headers=ADMIN, files={"files": (empty.name, empty.read_bytes(), "text/csv")})
     assert resp.status_code == 422, resp.text
     assert "nothing loaded" in resp.json()["detail"]
@@ -311,8 +312,8 @@ def test_a_file_whose_every_row_is_rejected_is_not_loaded(store: EmbeddedStore, 
     before = store.path.read_bytes()
     result = CliRunner().invoke(cli, ["--store", str(store.path), "load", "--quiet", str(rels)])
     assert result.exit_code == 1, result.output
-    assert "nothing loaded from this file" in result.stderr
-    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False)
+    assert f"nothing loaded from {rels.name}" in result.stderr
+    client = TestClient(create_app(keyed(), store=store), raise_server_exceptions=False, base_url="http://localhost")
     resp = client.post("/api/load", headers=ADMIN, files={"files": (rels.name, rels.read_bytes(), "text/csv")})
     assert resp.status_code == 422, resp.text
     assert resp.json()["errors"][0]["file"] == rels.name
@@ -344,7 +345,7 @@ def test_load_may_create_a_store_and_ready_is_503_until_then(tmp_path: Path) -> 
     from orggraph_cli.main import cli
 
     path = tmp_path / "new.json"
-    client = TestClient(create_app(Settings(store_uri=str(path))), raise_server_exceptions=False)
+    client = TestClient(create_app(Settings(store_uri=str(path))), raise_server_exceptions=False, base_url="http://localhost")
     assert client.get("/ready").status_code == 503
     assert client.get("/api/conflicts").status_code == 503  # not an empty, clean-looking answer
     nodes = tmp_path / "nodes_Person.csv"
