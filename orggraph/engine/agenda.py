@@ -70,3 +70,12 @@ def meeting_table(nodes: Iterable[tuple[str, Mapping[str, Any]]], held_by: Mappi
         out[nid] = MeetingInfo(nid, str(data.get("date") or ""), sorted(held_by.get(nid, ())),
                                str(data.get("declarations_recorded")).lower() == "true", items)
     return out
+
+
+def meetings_by_committee(meetings: Mapping[str, MeetingInfo]) -> dict[str, list[str]]:
+    """Each committee's meetings (HELD_BY), by date then id."""
+    out: dict[str, list[str]] = {}
+    for m in sorted(meetings.values(), key=lambda m: (m.date, m.id)):
+        for c in m.committees:
+            out.setdefault(c, []).append(m.id)
+    return out

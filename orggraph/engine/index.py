@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from orggraph.engine.agenda import DeclaredAt, MeetingInfo, declared_at, meeting_table
+from orggraph.engine.agenda import DeclaredAt, MeetingInfo, declared_at, meeting_table, meetings_by_committee
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema, Variant
 from orggraph.temporal import Window, window_of
@@ -134,6 +134,7 @@ class Index:
     attended: dict[str, set[str]]  # meeting -> people
     meetings: dict[str, MeetingInfo]
     meetings_by_committee: dict[str, list[str]]  # HELD_BY, by date then id
+    deputy_committees: frozenset[str]  # committees with a deputy's seat (deputy_for)
     declarations: dict[str, list[DeclarationInfo]]  # person -> their declarations
     # Caches filled on demand: (person, max_hops) -> {target org: [paths, sorted]}.
     path_cache: dict[tuple[str, int], dict[str, list[StaticPath]]] = field(default_factory=dict)
@@ -371,14 +372,6 @@ def _owned(g: nx.MultiDiGraph, t: _EdgeTables) -> None:
         t.in_icb[icb] = [tie for tie in narrowed if not tie.window.empty]
 
 
-def _by_committee(meetings: dict[str, MeetingInfo]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    for m in sorted(meetings.values(), key=lambda m: (m.date, m.id)):
-        for c in m.committees:
-            out[c].append(m.id)
-    return dict(out)
-
-
 def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
     """The typed index of ``graph`` (uncached: :func:`index_for` caches it)."""
     g: nx.MultiDiGraph = graph.g
@@ -395,5 +388,6 @@ def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
         committees_of=dict(t.committees_of), commissioned=dict(t.commissioned), in_icb=dict(t.in_icb),
         decisions=decisions,
         decisions_by_committee=by_committee, attended=dict(t.attended), meetings=meetings,
-        meetings_by_committee=_by_committee(meetings),
+        meetings_by_committee=meetings_by_committee(meetings), deputy_committees=frozenset(
+            c for c, seats in t.seats.items() if any(s.props.get("deputy_for") for s in seats)),
         decisions_voted=_invert(t.voters), declarations=_declaration_table(g, t))

@@ -70,6 +70,9 @@ def makers(ix: Index, info: DecisionInfo) -> list[str]:
     out = set(info.voters)
     att: Attendance | None = None
     for c in info.committees:
+        if c not in ix.deputy_committees:  # the common case, kept fast
+            out.update(s.person for s in live_seats(ix, c, info.date))
+            continue
         for s in live_seats(ix, c, info.date):
             if s.props.get("deputy_for"):
                 att = att or attendance(ix, info)
@@ -222,6 +225,9 @@ def decision_conflicts(ix: Index, info: DecisionInfo, max_hops: int) -> list[Fou
 
 
 # ---- quorum and composition ------------------------------------------------------------------------------
+_tags = lru_cache(maxsize=1024)(tags)
+
+
 @lru_cache(maxsize=256)
 def _rule(quorum_rule: object, quorum: object, quorum_lay: object) -> QuorumRule:
     return rule_of({"quorum_rule": quorum_rule, "quorum": quorum, "quorum_lay": quorum_lay})
@@ -246,13 +252,20 @@ def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Con
     member_type: dict[str, str | None] = {}  # from the first voting seat
     deputy_seats: list[Seat] = []
     for c in info.committees:
+        any_deputies = c in ix.deputy_committees
         for s in live_seats(ix, c, info.date):
-            if s.props.get("deputy_for"):
+            props = s.props
+            if any_deputies and props.get("deputy_for"):
                 deputy_seats.append(s)
-            elif s.props.get("voting"):
-                member_type.setdefault(s.person, s.props.get("member_type"))
-                words[s.person] = words.get(s.person, frozenset()) | tags(s.props.get("member_type"),
-                                                                           s.props.get("role"))
+            elif props.get("voting"):
+                mtype = props.get("member_type")
+                seat_words = _tags(mtype, props.get("role"))
+                before = words.get(s.person)
+                if before is None:
+                    member_type[s.person] = mtype
+                    words[s.person] = seat_words
+                else:
+                    words[s.person] = before | seat_words
     deputies: dict[str, str] = {}  # deputy -> member; one deputy per member, the first by id
     for s in sorted(deputy_seats, key=lambda s: (s.person, s.committee)):
         member = str(s.props["deputy_for"])
@@ -261,7 +274,7 @@ def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Con
             deputies[s.person] = member
     eligible: dict[str, frozenset[str]] = {}
     excluded: list[Exclusion] = []
-    for person in sorted(words.keys() | deputies.keys()):
+    for person in sorted(words.keys() | deputies.keys()) if deputies else sorted(words):
         place = deputies.get(person, person)
         if att.recorded and person not in att.present:
             excluded.append(Exclusion(person, member_type[place], "absent"))
