@@ -145,7 +145,11 @@ class QuorumCount:
 
     @property
     def quorate(self) -> bool:
-        return not self.failing
+        """Whether no clause fails (as :attr:`failing` is empty; checked without listing them)."""
+        rule, eligible = self.rule, self.eligible
+        if self.committee is None or len(eligible) < rule.total:
+            return False
+        return all(c.count(eligible.values()) >= c.at_least for c in rule.clauses)
 
 
 @dataclass(slots=True)

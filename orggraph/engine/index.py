@@ -30,6 +30,7 @@ import networkx as nx
 
 from orggraph.engine.agenda import DeclaredAt, MeetingInfo, declared_at, meeting_table, meetings_by_committee
 from orggraph.graph import OrgGraph
+from orggraph.quorum_rule import tags
 from orggraph.schema import Schema, Variant
 from orggraph.temporal import Window, window_of
 
@@ -86,6 +87,7 @@ class Seat:
     ref: EdgeRef
     props: dict[str, Any]
     window: Window
+    words: frozenset[str] = frozenset()  # member type and role, as quorum rule clauses count them
 
 
 @dataclass(slots=True)
@@ -245,7 +247,7 @@ class _EdgeTables:
     def add_named(self, rtype: str, u: str, v: str, key: str, data: dict[str, Any], w: Window) -> None:
         """File an edge of a type the contract names (seats, structure, decisions, declarations)."""
         if rtype == "SITS_ON":
-            seat = Seat(u, v, EdgeRef(u, v, key), data, w)
+            seat = Seat(u, v, EdgeRef(u, v, key), data, w, tags(data.get("member_type"), data.get("role")))
             self.seats[v].append(seat)
             self.seats_of[u].append(seat)
         elif rtype == "COMMITTEE_OF":

@@ -38,7 +38,7 @@ from orggraph.engine.models import (
 )
 from orggraph.engine.paths import live_paths, static_paths
 from orggraph.graph import OrgGraph
-from orggraph.quorum_rule import QuorumRule, rule_of, tags
+from orggraph.quorum_rule import QuorumRule, rule_of
 
 LAY_EXEC = ("lay", "executive")
 GP_CLINICAL = ("gp", "clinical")
@@ -190,7 +190,10 @@ def person_conflict(ix: Index, info: DecisionInfo, person: str, max_hops: int) -
 
 def recommended_action(paths: list[StaticPath]) -> RecommendedAction:
     """``exclude`` (leave the room) when any interest path is financial, else ``no_vote``."""
-    return "exclude" if any(p.interest_type == "financial" for p in paths) else "no_vote"
+    for p in paths:
+        if p.interest_type == "financial":
+            return "exclude"
+    return "no_vote"
 
 
 def at_meeting(ix: Index, info: DecisionInfo, person: str, took_part: Participation) -> AtMeeting:
@@ -200,8 +203,12 @@ def at_meeting(ix: Index, info: DecisionInfo, person: str, took_part: Participat
     ruling = cast(MeetingAction, decl.action) if decl is not None and decl.action else None
     if info.status == "planned":  # declared in advance, or not known yet; nothing can be a breach
         return AtMeeting(True, ruling, None, []) if decl is not None else NOT_MINUTED
-    logged = any(m in ix.meetings and ix.meetings[m].declarations_recorded for m in info.meetings)
-    declared = True if decl is not None else False if logged else None
+    declared: bool | None = True if decl is not None else None
+    if decl is None:
+        for m in info.meetings:
+            meeting = ix.meetings.get(m)
+            if meeting is not None and meeting.declarations_recorded:
+                declared = False
     voted = took_part == "voted"
     kinds: list[BreachKind] = []
     if voted:
@@ -225,9 +232,6 @@ def decision_conflicts(ix: Index, info: DecisionInfo, max_hops: int) -> list[Fou
 
 
 # ---- quorum and composition ------------------------------------------------------------------------------
-_tags = lru_cache(maxsize=1024)(tags)
-
-
 @lru_cache(maxsize=256)
 def _rule(quorum_rule: object, quorum: object, quorum_lay: object) -> QuorumRule:
     return rule_of({"quorum_rule": quorum_rule, "quorum": quorum, "quorum_lay": quorum_lay})
@@ -258,14 +262,12 @@ def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Con
             if any_deputies and props.get("deputy_for"):
                 deputy_seats.append(s)
             elif props.get("voting"):
-                mtype = props.get("member_type")
-                seat_words = _tags(mtype, props.get("role"))
                 before = words.get(s.person)
                 if before is None:
-                    member_type[s.person] = mtype
-                    words[s.person] = seat_words
+                    member_type[s.person] = props.get("member_type")
+                    words[s.person] = s.words
                 else:
-                    words[s.person] = before | seat_words
+                    words[s.person] = before | s.words
     deputies: dict[str, str] = {}  # deputy -> member; one deputy per member, the first by id
     for s in sorted(deputy_seats, key=lambda s: (s.person, s.committee)):
         member = str(s.props["deputy_for"])
