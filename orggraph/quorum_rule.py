@@ -37,7 +37,8 @@ class Clause:
         return f"{'|'.join(self.words)}>={self.at_least}"
 
     def count(self, tags: Iterable[frozenset[str]]) -> int:
-        return sum(1 for t in tags if t & set(self.words))
+        words = set(self.words)
+        return sum(1 for t in tags if not words.isdisjoint(t))
 
 
 @dataclass(frozen=True)
