@@ -28,6 +28,7 @@ _REGISTRY: dict[str, str] = {
     "epcn": "loaders.epcn",
     "gp-reg": "loaders.gpreg",
     "ons": "loaders.ons",
+    "declarations-log": "loaders.declarations",
     "register": "loaders.register",
     "graph-csv": "loaders.graph_csv",
 }

@@ -188,8 +188,9 @@ def yyyymmdd(value: str, column: str) -> str | None:
 
 # ---- the loader contract -------------------------------------------------------------------------
 # Phases of a folder load: national reference files first, then graph-CSV nodes, then relationships,
-# then registers (they match people and organisations by name, so everything else must be in).
-PHASE_REFERENCE, PHASE_NODES, PHASE_RELATIONSHIPS, PHASE_REGISTERS = 0, 1, 2, 3
+# then registers (they match people and organisations by name, so everything else must be in), then
+# meetings' declarations logs (they name agenda items, and people a register may have created).
+PHASE_REFERENCE, PHASE_NODES, PHASE_RELATIONSHIPS, PHASE_REGISTERS, PHASE_MEETING_LOGS = 0, 1, 2, 3, 4
 
 
 class Loader(Protocol):

@@ -10,8 +10,10 @@ declared type that contradicts the schema (``quorum:string``) rejects the whole 
 row would be wrong in the same way.
 
 Every row is validated against the schema (label, type, property names, typed values, enums, required
-properties); wrong endpoints are found when the records meet the graph, and the pipeline reports them
-against their rows. A non-empty ``source`` column is kept as the record's source, so an export loads
+properties, formats such as a committee's ``quorum_rule``); wrong endpoints are found when the records
+meet the graph, and the pipeline reports them against their rows. A property holding a person's id
+(``SITS_ON.deputy_for``, ``DECLARED_AT.ruled_by``) must name a person already loaded, else the row is
+rejected (:mod:`loaders.references`). A non-empty ``source`` column is kept as the record's source, so an export loads
 back exactly; otherwise the source is ``file:row``.
 
 Neo4j ID groups (``:ID(Person)``, ``:START_ID(Person)``) are accepted but ids are global in orggraph
@@ -39,8 +41,9 @@ from loaders.base import (
     ParsedFile,
     read_csv_rows,
 )
+from loaders.references import check_person_ids
 from orggraph.errors import RecordError
-from orggraph.models import Record, node, rel
+from orggraph.models import Record, Rel, node, rel
 from orggraph.schema import SCHEMA
 
 KIND = "graph-csv"
@@ -282,7 +285,10 @@ def parse(path: Path, ctx: LoadContext) -> ParsedFile:
         if not any(c.strip() for c in row):
             continue
         with out.row(i) as recs:
-            recs.append(_record(layout, row, out.source(i)))
+            rec = _record(layout, row, out.source(i))
+            if isinstance(rec, Rel):
+                _check_person_ids(layout, row, rec, ctx)
+            recs.append(rec)
     ctx.tick(total, total)
     return out
 
@@ -319,6 +325,17 @@ def _record(layout: Layout, row: list[str], row_source: str) -> Record:
             column, value = header_of[err.column]
             raise RecordError(column, value, err.reason) from None
         raise
+
+
+def _check_person_ids(layout: Layout, row: list[str], rec: Rel, ctx: LoadContext) -> None:
+    """``deputy_for`` / ``ruled_by`` must name a person in the graph (see :mod:`loaders.references`)."""
+    try:
+        check_person_ids(rec, ctx.graph)
+    except RecordError as err:
+        col = next((c for c in layout.props if c.name == err.column), None)
+        if col is None:
+            raise
+        raise RecordError(col.header, row[col.index], err.reason) from None
 
 
 def _special_header(column: str, by_special: dict[str, Column]) -> str | None:

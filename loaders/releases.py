@@ -41,7 +41,7 @@ from orggraph.models import Node, Record, node
 from orggraph.temporal import iso
 
 RELEASE_LABEL = "Release"
-NON_SNAPSHOT_KINDS = frozenset({"graph-csv", "register"})
+NON_SNAPSHOT_KINDS = frozenset({"graph-csv", "register", "declarations-log"})
 # Kinds whose files list every entity of what they cover (every CCG of England, every SICBL): a link
 # they do not repeat has ended even when its entity is missing altogether.
 COMPLETE_KINDS = frozenset({"ons", "eccg"})

@@ -30,6 +30,8 @@ def _progress_factory(progress: Progress) -> Callable[[Path], Callable[[int, int
 def _print_report(rep: Any) -> None:
     """One file's outcome: a status line, then at most 20 rejected rows and 10 unresolved mentions; a file
     refused whole gets one line with the reason."""
+    from loaders.releases import is_snapshot  # lazy, as in `load`
+
     colour = "green" if rep.status == "loaded" else "red"
     if rep.status == "rejected" and rep.error and not rep.read:
         # Refused whole before any row was read (wrong kind, nothing of its kind): one line says why.
@@ -41,7 +43,7 @@ def _print_report(rep: Any) -> None:
     )
     if rep.release_date or rep.release_basis:
         err_console.print(f"  release {rep.release_date} ({rep.release_basis})", markup=False, highlight=False)
-    elif rep.status == "loaded" and rep.kind not in ("graph-csv", "register"):
+    elif rep.status == "loaded" and is_snapshot(rep.kind):
         err_console.print("  release date unknown (no dates in the file; give one with --as-of)")
     if rep.error:
         err_console.print(f"  {rep.error}")

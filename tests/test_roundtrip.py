@@ -26,7 +26,14 @@ from tests.helpers import ORGGRAPH
 REAL_PRACTICE = "A81001"  # in epraccur_2019-11.csv; the generated file links a synthetic partner to it
 
 
+# Properties whose text has a grammar or names a person (checked at load): a value that means something.
+_MEANINGFUL = {"quorum_rule": lambda i: f"{i + 3}; lay>=1; chair|vice_chair>=1",
+               "deputy_for": lambda i: "GEN-Person-partner", "ruled_by": lambda i: "GEN-Person-partner"}
+
+
 def _value(ptype: str, enum: tuple[str, ...] | None, i: int, name: str) -> Any:
+    if name in _MEANINGFUL:
+        return _MEANINGFUL[name](i)
     if enum:
         return enum[i % len(enum)]
     if ptype == "int":
