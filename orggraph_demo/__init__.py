@@ -35,12 +35,21 @@ from .generator import generate
 from .names import FIRST_NAMES, PLACES, SURNAMES
 from .ods import OdsData, OdsPractice, ods_from_records
 from .oracle import InterestPath, Walk, compute_planted
-from .planted import Declaration, Planted, PlantedAudit, PlantedConflict
+from .planted import (
+    Declaration,
+    MeetingLog,
+    MinutedDeclaration,
+    Planted,
+    PlantedAudit,
+    PlantedConflict,
+    PlantedItem,
+)
 from .scale import AUDIT_DATES, ICB_ERA_START, ID_PREFIX, REGION_ID, SCALES, YEAR_END, YEAR_START, Scale
 from .world import Register, World
 
 __all__ = [
     "AUDIT_DATES", "FIRST_NAMES", "ICB_ERA_START", "ID_PREFIX", "PLACES", "REGION_ID", "SCALES", "SURNAMES",
-    "YEAR_END", "YEAR_START", "Declaration", "InterestPath", "OdsData", "OdsPractice", "Planted", "PlantedAudit", "PlantedConflict",
+    "YEAR_END", "YEAR_START", "Declaration", "InterestPath", "MeetingLog", "MinutedDeclaration", "OdsData", "OdsPractice",
+    "Planted", "PlantedAudit", "PlantedConflict", "PlantedItem",
     "Register", "Scale", "Walk", "World", "compute_planted", "generate", "ods_from_records",
 ]

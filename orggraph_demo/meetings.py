@@ -33,6 +33,7 @@ from .oracle import Walk
 from .planted import MeetingLog, MinutedDeclaration
 from .registers import declare_plainly
 from .scale import ICB_ERA_START, ID_PREFIX
+from .world import World
 
 BOARD_QUORUM_RULE = "5; lay>=2; executive>=1"
 DEPUTY_FROM = "2023-10-01"
@@ -139,7 +140,7 @@ def _take(b: Builder, meeting: Meeting, award: Award, kind: str, script: Script,
         paths = walk.paths(person, parties, meeting.on)
         action, votes = script.get(person, ("left_room" if paths else None, not paths))
         if action is not None:
-            interest = "; ".join(sorted({f"{w.name(p.nodes[1])} ({p.interest_type})" for p in paths})) or "as minuted"
+            interest = "; ".join(sorted({_minuted(w, p.nodes) for p in paths})) or "as minuted"
             shown = w.name(person) if sum(1 for n in w.nodes.values() if n.props.get("name") == w.name(person)) == 1 \
                 else person
             log.rows.append(MinutedDeclaration(meeting.id, did, person, interest, action, ruled_by, shown, item))
@@ -148,6 +149,13 @@ def _take(b: Builder, meeting: Meeting, award: Award, kind: str, script: Script,
         elif votes and person in voting:
             w.add_rel(person, "VOTED_ON", did, {"vote": "for"})
     return did
+
+
+def _minuted(w: World, nodes: tuple[str, ...]) -> str:
+    """An interest as the minutes word it: the first organisation (or relative) and the party."""
+    if len(nodes) == 2:
+        return f"{w.name(nodes[1])} (a party)"
+    return f"{w.name(nodes[1])}, through to {w.name(nodes[-1])} (a party)"
 
 
 def _logged_meetings(b: Builder, i: IcbPlan, deputy: str) -> None:
