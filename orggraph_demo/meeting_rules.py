@@ -113,7 +113,7 @@ def planted_item(minutes: Minutes, paths: PathsTo, spec: Mapping[str, Any], did:
     fails = failing(spec, counted)
     chair, role = presiding(minutes, did, on, conflicted)
     return PlantedItem(
-        decision_id=did, meeting_id=minutes.at_meeting[did], committee_id=minutes.decided_by.get(did),
+        decision_id=did, meeting_id=minutes.at_meeting.get(did), committee_id=minutes.decided_by.get(did),
         item=node.get("item"), status=str(node.get("status") or "decided"), date=on,
         actions=tuple(sorted((c.person_id, c.recommended_action) for c in conflicts)),
         presiding=chair, presiding_role=role, quorate=not fails, failing=tuple(fails),

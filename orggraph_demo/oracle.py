@@ -28,7 +28,7 @@ from orggraph.temporal import Window, window_of
 
 from .meeting_rules import agenda_order, at_the_meeting, planted_item
 from .minutes import Minutes
-from .planted import Declaration, MeetingLog, Planted, PlantedAudit, PlantedConflict, PlantedItem
+from .planted import Declaration, Planted, PlantedAudit, PlantedConflict, PlantedItem
 from .scale import AUDIT_DATES, CCG_YEAR, ICB_YEAR
 
 
@@ -135,7 +135,6 @@ class GeneratedWorld(Protocol):
     nodes: dict[str, Node]
     rels: list[Rel]
     declarations: list[Declaration]
-    logs: list[MeetingLog]
 
     def ids(self, label: str) -> list[str]: ...
 
@@ -146,7 +145,8 @@ def compute_planted(world: GeneratedWorld, max_hops: int = 4, audit_dates: Seque
     composition through its era's year, and the register audit of every commissioner on each of
     ``audit_dates``."""
     walk = Walk({nid: n.label for nid, n in world.nodes.items()}, world.rels, max_hops)
-    minutes = Minutes.of(world.nodes, world.rels, world.logs)
+    # A world that keeps no declarations logs (an older or hand-made one) has none for any meeting.
+    minutes = Minutes.of(world.nodes, world.rels, getattr(world, "logs", ()))
     decls = declarations_by_person(world.declarations)
     conflicts: dict[tuple[str, str], PlantedConflict] = {}
     items: dict[str, PlantedItem] = {}

@@ -91,7 +91,7 @@ class PlantedItem:
     who presides, and whether the item is quorate after the recommended exclusions."""
 
     decision_id: str
-    meeting_id: str
+    meeting_id: str | None  # None: a decision taken at no recorded meeting
     committee_id: str | None
     item: str | None
     status: str
