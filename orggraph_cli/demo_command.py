@@ -23,6 +23,11 @@ from orggraph_cli.app import cli, store_from
 if TYPE_CHECKING:
     from orggraph_demo import OdsData
 
+# The breach kinds in the order the README gives them, as the summary words them.
+BREACH_KINDS = {"voted_while_conflicted": "voted while conflicted",
+                "not_declared_at_meeting": "not declared at the meeting",
+                "acted_against_ruling": "acted against the ruling"}
+
 console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
 
@@ -36,10 +41,19 @@ class Findings:
     composition_failures: list[tuple[str, str, Any]] = field(default_factory=list)  # committee, date, result
     # (commissioner, audit date) -> register audit findings, for every commissioner on each audit date
     audits: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    next_meeting: Any | None = None  # the soonest meeting with a planned item (a MeetingSummary)
 
     @property
     def breaches(self) -> list[Any]:
         return [c for c in self.conflicts if c.breach]
+
+    @property
+    def by_breach_kind(self) -> dict[str, int]:
+        out = dict.fromkeys(BREACH_KINDS, 0)
+        for c in self.conflicts:
+            for kind in c.breach_kinds:
+                out[kind] += 1
+        return out
 
     @property
     def undeclared(self) -> list[Any]:
@@ -85,6 +99,8 @@ def scan(graph: OrgGraph) -> Findings:
     for on in AUDIT_DATES:
         for k in commissioners:
             findings.audits[(k, on)] = engine.register_audit(graph, k, on)
+    upcoming = engine.next_meetings(graph, limit=1)
+    findings.next_meeting = upcoming[0] if upcoming else None
     return findings
 
 
@@ -129,13 +145,19 @@ def _print_findings(findings: Findings, seconds: float, files: int) -> list[str]
     out_console.print(f"\n[bold]Findings[/bold] ({files} files loaded and scanned in {seconds:.1f} s)")
     out_console.print(f"  conflicts of interest:   {len(findings.conflicts)} "
                       f"({len(people)} people, {len(decisions)} decisions)")
-    out_console.print(f"  breaches (voted while conflicted): {len(findings.breaches)}")
+    kinds = ", ".join(f"{words} {findings.by_breach_kind[k]}" for k, words in BREACH_KINDS.items())
+    out_console.print(f"  breaches:                {len(findings.breaches)} ({kinds})")
     out_console.print(f"  undeclared conflicts:    {len(findings.undeclared)}")
     partial = sum(1 for c in findings.conflicts if c.declaration == "partial")
     out_console.print(f"  partly declared:         {partial}")
     out_console.print(f"  inquorate decisions:     {len(findings.inquorate)}"
                       + (f" ({', '.join(findings.inquorate[:5])}{', ...' if len(findings.inquorate) > 5 else ''})"
                          if findings.inquorate else ""))
+    nxt = findings.next_meeting
+    if nxt is not None:
+        out_console.print(f"  next meeting:            {nxt.meeting_id} on {nxt.date} ({nxt.committee_id}): "
+                          f"{nxt.items} items, {nxt.conflicts} conflicts, {nxt.inquorate_items} inquorate "
+                          "after the recommended exclusions")
     failing = sorted({c for c, _, _ in findings.composition_failures})
     out_console.print(f"  PCCC composition failures: {len(findings.composition_failures)} decision dates"
                       + (f" on {', '.join(failing)}" if failing else ""))
@@ -158,6 +180,8 @@ def _print_next(graph: OrgGraph, findings: Findings, top: Any | None, failing: l
     store_opt = f"--store {store_uri} "
     out_console.print("\n[bold]Next[/bold]")
     lines = []
+    if findings.next_meeting is not None:  # the chair's brief for the next meeting
+        lines.append(f"orggraph {store_opt}brief --meeting {findings.next_meeting.meeting_id}")
     if top is not None:
         lines += [f"orggraph {store_opt}conflicts --decision {top.decision_id} --format table",
                   f"orggraph {store_opt}quorum --decision {top.decision_id}"]

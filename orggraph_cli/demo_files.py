@@ -3,13 +3,14 @@
 It lives in the composition root because it joins two layer-1 packages (``orggraph_demo``, which
 knows nothing of files, and ``loaders``).
 
-:func:`write_world` writes a generated world as graph CSVs and registers of interests in the NHS
-England template, the files a user's CCG would have; :func:`read_ods` takes real practices and CCGs
+:func:`write_world` writes a generated world as graph CSVs, registers of interests in the NHS
+England template and meetings' declarations logs, the files a user's CCG or ICB would have; :func:`read_ods` takes real practices and CCGs
 from an epraccur extract (and an ONS lookup) parsed by the real loaders.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,12 @@ from orggraph.errors import OrgGraphError
 from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.models import Node
-from orggraph_demo import OdsData, World, ods_from_records
+from orggraph_demo import MeetingLog, OdsData, World, ods_from_records
 
 # What write_world writes; a previous run's files are removed first.
-DEMO_FILE_PATTERNS = ("nodes_*.csv", "rels_*.csv", "register_*.xlsx")
+DEMO_FILE_PATTERNS = ("nodes_*.csv", "rels_*.csv", "register_*.xlsx", "declarations_*.csv")
+# The declarations-log columns (README "Meetings").
+LOG_COLUMNS = ("meeting", "item", "person", "interest", "action", "ruled_by")
 
 
 class OdsFilesMissing(OrgGraphError):
@@ -76,8 +79,22 @@ def strip_sources(graph: OrgGraph) -> None:
         data.pop("source", None)
 
 
+def write_log(log: MeetingLog, path: Path) -> Path:
+    """A meeting's declarations log as the minutes give it: people by name (by id when their name is
+    not theirs alone), items by agenda reference; a log with nothing declared is one row with no person."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(LOG_COLUMNS)
+        for d in log.rows:
+            out.writerow((d.meeting, d.shown_item, d.shown_person, d.interest, d.action, d.ruled_by))
+        if not log.rows:
+            out.writerow((log.meeting, "", "", "", "", ""))
+    return path
+
+
 def write_world(world: World, out: Path) -> list[Path]:
-    """Write ``world`` to the folder ``out`` as graph CSVs and registers; the files in load order."""
+    """Write ``world`` to the folder ``out`` as graph CSVs, registers and declarations logs; the files
+    in load order."""
     prepare_out(out)
     graph = OrgGraph()
     applied = graph.apply(world.records)
@@ -89,5 +106,7 @@ def write_world(world: World, out: Path) -> list[Path]:
     strip_sources(graph)
     written = export_graph(graph, "csv", out)
     registers = [write_register_xlsx(out / reg.filename, reg.entries, title=reg.title) for reg in world.registers]
-    # Nodes before relationships before registers (which resolve people and organisations by name).
-    return sorted(written, key=lambda p: (not p.name.startswith("nodes_"), p.name)) + registers
+    logs = [write_log(log, out / log.filename) for log in world.logs]
+    # Nodes before relationships before registers (which resolve people and organisations by name),
+    # then the declarations logs (which resolve meetings, agenda items and people).
+    return sorted(written, key=lambda p: (not p.name.startswith("nodes_"), p.name)) + registers + logs

@@ -78,6 +78,8 @@ class IcbPlan:
     # sub-ICB locations commissions (never a party to the ICB's decisions), who declares nothing.
     hidden_partner: str = ""
     hidden_practice: str = ""
+    officers: dict[str, str] = field(default_factory=dict)  # chair, vice_chair, chief_executive, ...
+    gps: list[tuple[str, str]] = field(default_factory=list)  # (GP member, their practice)
 
 
 class Builder:

@@ -34,7 +34,7 @@ class Statuses:
 
 
 @dataclass
-class _Meeting:
+class Meeting:
     id: str
     committee: str
     on: str
@@ -60,7 +60,7 @@ def decisions(b: Builder, c: CcgPlan, walk: Walk) -> None:
                 participation(b, c, meeting, did, parties, status)
 
 
-def new_meeting(b: Builder, committee: str, m: int, n: int, year: Era, seats: list[Seat]) -> _Meeting:
+def new_meeting(b: Builder, committee: str, m: int, n: int, year: Era, seats: list[Seat]) -> Meeting:
     """The ``m``-th of ``n`` meetings in ``year``, spread evenly, with who attended."""
     w, rng, s = b.world, b.rng, b.scale
     span = (year.end - year.start).days
@@ -68,19 +68,20 @@ def new_meeting(b: Builder, committee: str, m: int, n: int, year: Era, seats: li
     on = day.isoformat()
     mid = b.next_id("MTG", 5)
     w.add_node(mid, "Meeting", {"name": f"{w.name(committee)}, {day:%d %B %Y}", "date": on})
+    w.add_rel(mid, "HELD_BY", committee)
     live = [seat for seat in seats if is_live(seat.props, on)]
     # One meeting in six has no attendance recorded (minutes list apologies only in prose).
     recorded = rng.random() > 1 / 6
     attendees = [seat.person for seat in live if rng.random() < s.attendance_rate] if recorded else []
-    return _Meeting(mid, committee, on, live, attendees, recorded)
+    return Meeting(mid, committee, on, live, attendees, recorded)
 
 
-def attend(b: Builder, meeting: _Meeting) -> None:
+def attend(b: Builder, meeting: Meeting) -> None:
     for p in meeting.attendees:
         b.world.add_rel(p, "ATTENDED", meeting.id)
 
 
-def _meeting(b: Builder, c: CcgPlan, committee: str, m: int, seats: list[Seat]) -> _Meeting:
+def _meeting(b: Builder, c: CcgPlan, committee: str, m: int, seats: list[Seat]) -> Meeting:
     """The ``m``-th meeting of the CCG's year, with the planted attendance scenarios."""
     meeting = new_meeting(b, committee, m, b.scale.meetings_per_committee, CCG_YEAR, seats)
     if c.index == 0 and committee == c.pccc and m == 1:
@@ -104,7 +105,7 @@ class Award(NamedTuple):
     value: int  # before the random spread
 
 
-def decision(b: Builder, c: CcgPlan, meeting: _Meeting, kind: str | None) -> tuple[str, set[str]]:
+def decision(b: Builder, c: CcgPlan, meeting: Meeting, kind: str | None) -> tuple[str, set[str]]:
     """A decision of ``kind`` (chosen at random when None) at ``meeting``; its id and its parties."""
     w = b.world
     did = b.next_id("DEC", 5)
@@ -120,13 +121,15 @@ def decision(b: Builder, c: CcgPlan, meeting: _Meeting, kind: str | None) -> tup
     return record_decision(b, meeting, award, did, kind)
 
 
-def record_decision(b: Builder, meeting: _Meeting, award: Award, did: str, kind: str) -> tuple[str, set[str]]:
-    """The decision node and its links; its id and parties."""
+def record_decision(b: Builder, meeting: Meeting, award: Award, did: str, kind: str, status: str = "decided"
+                    ) -> tuple[str, set[str]]:
+    """The decision (an agenda item of ``meeting``) and its links; its id and parties."""
     w = b.world
     value_gbp = float(round(award.value * b.rng.uniform(0.6, 1.4), -3))
     decision_type = "lis" if kind == "lis" else "contract_award" if award.awarded else "other"
     w.add_node(did, "Decision", {"name": award.title, "title": award.title, "date": meeting.on,
-                                 "value_gbp": value_gbp, "decision_type": decision_type})
+                                 "value_gbp": value_gbp, "decision_type": decision_type,
+                                 "item": agenda_ref(b, meeting.committee, meeting.on), "status": status})
     w.add_rel(did, "DECIDED_BY", meeting.committee)
     w.add_rel(did, "AT_MEETING", meeting.id)
     for org in award.awarded:
@@ -136,7 +139,17 @@ def record_decision(b: Builder, meeting: _Meeting, award: Award, did: str, kind:
     return did, set(award.awarded) | set(award.affects)
 
 
-def _kind(b: Builder, c: CcgPlan, meeting: _Meeting, kind: str | None) -> str:
+def agenda_ref(b: Builder, committee: str, on: str) -> str:
+    """The next minute reference of ``committee`` in the financial year of ``on``: ``PCC19/004`` is the
+    fourth item a PCCC took in 2019/20 (``GB`` for a governing body or board)."""
+    day = dt.date.fromisoformat(on)
+    year = day.year if day.month >= 4 else day.year - 1
+    prefix = "PCC" if b.world.nodes[committee].props.get("committee_type") == "pccc" else "GB"
+    b.counter[f"item:{committee}:{year}"] += 1
+    return f"{prefix}{year % 100:02d}/{b.counter[f'item:{committee}:{year}']:03d}"
+
+
+def _kind(b: Builder, c: CcgPlan, meeting: Meeting, kind: str | None) -> str:
     if meeting.committee == c.pccc:
         kind = kind or b.rng.choice(("extended_access", "lis", "apms", "pcn", "merger"))
         return "apms" if kind == "pcn" and meeting.on < PCN_START else kind
@@ -200,7 +213,7 @@ _AWARDS: dict[str, Callable[[Builder, CcgPlan], Award]] = {
 }
 
 
-def participation(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: set[str],
+def participation(b: Builder, c: CcgPlan, meeting: Meeting, did: str, parties: set[str],
                   status: Statuses) -> None:
     """Who voted and who withdrew at a CCG committee; then the co-opted vote."""
     if not meeting.recorded:
@@ -209,7 +222,7 @@ def participation(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: 
     _coopted_vote(b, c, meeting, did, parties, status)
 
 
-def chair_manages(b: Builder, meeting: _Meeting, did: str, parties: set[str], status: Statuses,
+def chair_manages(b: Builder, meeting: Meeting, did: str, parties: set[str], status: Statuses,
                   votes_anyway: str | None) -> None:
     """Who voted and who withdrew, as a chair would have managed the conflicts the register shows;
     ``votes_anyway`` votes whatever the register says (a planted breach)."""
@@ -235,7 +248,7 @@ def chair_manages(b: Builder, meeting: _Meeting, did: str, parties: set[str], st
             w.add_rel(person, "VOTED_ON", did, {"vote": "for"})
 
 
-def _coopted_vote(b: Builder, c: CcgPlan, meeting: _Meeting, did: str, parties: set[str],
+def _coopted_vote(b: Builder, c: CcgPlan, meeting: Meeting, did: str, parties: set[str],
                   status: Statuses) -> None:
     """A co-opted GP (no seat) votes on one decision in the second CCG: a decision-maker by vote alone."""
     if c.index % 3 == 1 and meeting.committee == c.pccc and "coopted" not in c.behaviour:

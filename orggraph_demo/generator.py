@@ -10,6 +10,7 @@ from .builder import Builder
 from .committees import committees
 from .decisions import decisions
 from .icb import icb_decisions, icbs
+from .meetings import icb_meetings
 from .ods import OdsData
 from .organisations import organisations, vanguards
 from .people import people_and_interests, relatives
@@ -42,4 +43,8 @@ def generate(scale: str | Scale = "demo", seed: int = 42, ods: OdsData | None = 
     walk = b.world.walk()
     for i in b.icbs:
         icb_decisions(b, i, walk)
+    # Last, so that nothing before changes: the first ICB's committee meeting by meeting, up to its
+    # next (planned) meeting.
+    if b.icbs:
+        icb_meetings(b, b.icbs[0])
     return b.world

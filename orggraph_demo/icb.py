@@ -19,6 +19,10 @@ from .names import TOPICS
 from .oracle import Walk
 from .scale import ICB_ERA_START, ICB_YEAR, ID_PREFIX, REGION_ID
 
+# The ICB committee's standing orders: 4 members including a lay member, the chair or vice-chair, and an
+# executive (the shorthand quorum 4 / quorum_lay 1 stays for readers that know only that).
+PCCC_QUORUM_RULE = "4; lay>=1; chair|vice_chair>=1; executive>=1"
+
 
 @dataclass
 class _IcbOfficers:
@@ -72,15 +76,19 @@ def _gp_candidates(c: CcgPlan) -> list[tuple[str, str]]:
 
 
 def _pccc(b: Builder, i: IcbPlan) -> None:
-    """A lay (non-executive) chair, a lay member, three executives, three GPs from its SICBLs and a
-    non-voting Healthwatch seat: lay and executive (5) outnumber GPs (3); quorum 4 including 1 lay."""
+    """A lay (non-executive) chair, a lay vice-chair, three executives, three GPs from its SICBLs and a
+    non-voting Healthwatch seat: lay and executive (5) outnumber GPs (3); quorum 4 including a lay
+    member, the chair or vice-chair, and an executive."""
     w = b.world
     i.pccc = f"{ID_PREFIX}COM-ICB-{i.index + 1}-PCCC"
     w.add_node(i.pccc, "Committee", {"name": f"{i.name} Primary Care Commissioning Committee",
-                                     "committee_type": "pccc", "quorum": 4, "quorum_lay": 1})
+                                     "committee_type": "pccc", "quorum": 4, "quorum_lay": 1,
+                                     "quorum_rule": PCCC_QUORUM_RULE})
     w.add_rel(i.pccc, "COMMITTEE_OF", i.id, {"valid_from": ICB_ERA_START})
     o = _officers(b, i)
-    for person, role, mtype in ((o.chair, "chair", "lay"), (o.lay, "member", "lay"),
+    i.officers = {"chair": o.chair, "vice_chair": o.lay, "chief_executive": o.chief_executive,
+                  "finance": o.finance, "primary_care": o.primary_care, "healthwatch": o.healthwatch}
+    for person, role, mtype in ((o.chair, "chair", "lay"), (o.lay, "vice_chair", "lay"),
                                 (o.chief_executive, "member", "executive"), (o.finance, "member", "executive"),
                                 (o.primary_care, "member", "executive")):
         _seat(b, i, person, role, mtype)
@@ -100,6 +108,7 @@ def _pccc(b: Builder, i: IcbPlan) -> None:
     for seat in i.members:
         i.behaviour[seat.person] = b.rng.choices(("full", "partial", "nil", "stale", "late"),
                                                  weights=(50, 20, 12, 10, 8))[0]
+    i.gps = gps
     i.hidden_partner, i.hidden_practice = gps[0]
     i.behaviour[i.hidden_partner] = "nil"
     w.headline.setdefault("icb", i.id)

@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from dataclasses import replace
+from typing import NamedTuple, Protocol
 
 from orggraph.models import Node, Rel
 from orggraph.schema import SCHEMA
-from orggraph.temporal import Window, is_live, window_of
+from orggraph.temporal import Window, window_of
 
-from .planted import Declaration, Planted, PlantedAudit, PlantedConflict
+from .meeting_rules import agenda_order, at_the_meeting, planted_item
+from .minutes import Minutes
+from .planted import Declaration, Planted, PlantedAudit, PlantedConflict, PlantedItem
 from .scale import AUDIT_DATES, CCG_YEAR, ICB_YEAR
 
 
@@ -137,127 +139,50 @@ class GeneratedWorld(Protocol):
     def ids(self, label: str) -> list[str]: ...
 
 
-class _Seat(NamedTuple):
-    person: str
-    props: dict[str, Any]
-
-
-@dataclass
-class _Minutes:
-    """Who sits where, and what each decision's minutes say, indexed from the relationships."""
-
-    seats: dict[str, list[_Seat]] = field(default_factory=lambda: defaultdict(list))  # by committee
-    decided_by: dict[str, str] = field(default_factory=dict)
-    at_meeting: dict[str, str] = field(default_factory=dict)
-    parties: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    voted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    withdrew: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    attended: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by meeting
-    # The era: when each node is live, each committee's commissioner, what each commissioner
-    # commissions, and each ICB's sub-ICB locations (all with the link's window).
-    node_window: dict[str, Window] = field(default_factory=dict)
-    committee_of: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
-    committees_of: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
-    commissioned: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
-    sicbls: dict[str, list[tuple[str, Window]]] = field(default_factory=lambda: defaultdict(list))
-    decisions_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # by committee
-
-    @classmethod
-    def of(cls, nodes: dict[str, Node], rels: Iterable[Rel]) -> _Minutes:
-        m = cls(node_window={nid: window_of(n.props) for nid, n in nodes.items()})
-        for r in rels:
-            if r.type in ("COMMITTEE_OF", "COMMISSIONED_BY", "IN_ICB"):
-                m.era_link(r)
-            elif r.type == "SITS_ON":
-                m.seats[r.end].append(_Seat(r.start, r.props))
-            elif r.type == "DECIDED_BY":
-                m.decided_by[r.start] = r.end
-                m.decisions_of[r.end].append(r.start)
-            elif r.type == "AT_MEETING":
-                m.at_meeting[r.start] = r.end
-            elif r.type in ("AWARDED_TO", "AFFECTS"):
-                m.parties[r.start].add(r.end)
-            elif r.type == "VOTED_ON":
-                m.voted[r.end].add(r.start)
-            elif r.type == "WITHDREW_FROM":
-                m.withdrew[r.end].add(r.start)
-            elif r.type == "ATTENDED":
-                m.attended[r.end].add(r.start)
-        return m
-
-    def era_link(self, r: Rel) -> None:
-        window = window_of(r.props)
-        if r.type == "COMMITTEE_OF":
-            self.committee_of[r.start].append((r.end, window))
-            self.committees_of[r.end].append((r.start, window))
-        elif r.type == "COMMISSIONED_BY":
-            self.commissioned[r.end].append((r.start, window))
-        else:
-            self.sicbls[r.end].append((r.start, window))
-
-    def committee_live(self, committee: str, on: str) -> bool:
-        """A committee counts while its COMMITTEE_OF link and its commissioner are both live."""
-        return any(w.live(on) and self.node_window[k].live(on) for k, w in self.committee_of[committee])
-
-    def present(self, decision: str) -> set[str]:
-        meeting = self.at_meeting.get(decision)
-        return self.attended.get(meeting, set()) if meeting else set()
-
-    def live_seats(self, committee: str, on: str) -> list[_Seat]:
-        """Seats live on ``on`` of a committee that counts on ``on``."""
-        if not self.committee_live(committee, on):
-            return []
-        return [s for s in self.seats[committee] if is_live(s.props, on)]
-
-    def participation(self, person: str, decision: str) -> str:
-        present = self.present(decision)
-        if person in self.voted[decision]:
-            return "voted"
-        if person in self.withdrew[decision]:
-            return "withdrew"
-        if person in present:
-            return "present"
-        return "absent" if present else "unknown"
-
-
 def compute_planted(world: GeneratedWorld, max_hops: int = 4, audit_dates: Sequence[str] = AUDIT_DATES) -> Planted:
     """What the rules say about the generated world, walked independently of the engine: every
-    decision's conflicts and quorum, each PCCC's composition through its era's year, and the register
-    audit of every commissioner on each of ``audit_dates``."""
+    decision's conflicts and quorum, every meeting's agenda as the chair's brief gives it, each PCCC's
+    composition through its era's year, and the register audit of every commissioner on each of
+    ``audit_dates``."""
     walk = Walk({nid: n.label for nid, n in world.nodes.items()}, world.rels, max_hops)
-    minutes = _Minutes.of(world.nodes, world.rels)
+    # A world that keeps no declarations logs (an older or hand-made one) has none for any meeting.
+    minutes = Minutes.of(world.nodes, world.rels, getattr(world, "logs", ()))
     decls = declarations_by_person(world.declarations)
     conflicts: dict[tuple[str, str], PlantedConflict] = {}
-    inquorate: set[str] = set()
+    items: dict[str, PlantedItem] = {}
     for did in world.ids("Decision"):
-        on = str(world.nodes[did].props["date"])
-        found = _conflicts(walk, minutes, decls, did, on)
+        node = world.nodes[did].props
+        found = [replace(c, **at_the_meeting(minutes, node, c))
+                 for c in _conflicts(walk, minutes, decls, did, str(node["date"]))]
         conflicts.update((c.key, c) for c in found)
-        committee = minutes.decided_by[did]
-        if not _quorate(minutes, world.nodes[committee].props, did, on, {c.person_id for c in found}):
-            inquorate.add(did)
+        spec = world.nodes[minutes.decided_by[did]].props
+        items[did] = planted_item(minutes, walk.paths, spec, did, node, found)
+    inquorate = {did for did, item in items.items() if not item.quorate}
+    agendas = {m: agenda_order({d: world.nodes[d].props.get("item") for d in ds}) for m, ds in minutes.agenda.items()}
+    planned = sorted((items[d].date, m) for m, ds in agendas.items() for d in ds if items[d].status == "planned")
     pcccs = [c for c in world.ids("Committee") if world.nodes[c].props.get("committee_type") == "pccc"]
     years = {c: _year_of(world, minutes, c) for c in pcccs}
     failures = {c: bad for c in pcccs if (bad := _composition_failures(minutes, c, years[c]))}
     commissioners = sorted(nid for nid, n in world.nodes.items() if n.label in SCHEMA.commissioner_labels)
     audits = {(k, on): _audit(walk, minutes, decls, k, on) for k in commissioners for on in audit_dates}
-    return Planted(conflicts, inquorate, failures, pcccs, composition_years=years, audits=audits)
+    return Planted(conflicts, inquorate, failures, pcccs, composition_years=years, audits=audits,
+                   agendas=agendas, items=items, next_meeting=planned[-1][1] if planned else None)
 
 
-def _year_of(world: GeneratedWorld, minutes: _Minutes, committee: str) -> tuple[str, str]:
+def _year_of(world: GeneratedWorld, minutes: Minutes, committee: str) -> tuple[str, str]:
     """The generated year of a committee's era: an ICB's committee decides in 2023/24, a CCG's in 2019/20."""
     icb = any(world.nodes[k].label == "ICB" for k, _ in minutes.committee_of[committee])
     year = ICB_YEAR if icb else CCG_YEAR
     return year.start.isoformat(), year.end.isoformat()
 
 
-def _conflicts(walk: Walk, minutes: _Minutes, decls: dict[str, list[Declaration]], did: str, on: str
+def _conflicts(walk: Walk, minutes: Minutes, decls: dict[str, list[Declaration]], did: str, on: str
                ) -> list[PlantedConflict]:
-    """The conflicts of everyone who made decision ``did`` (a live seat, or a vote)."""
+    """The conflicts of everyone who made decision ``did`` (a member's live seat, a deputy standing
+    in, or a vote)."""
     committee = minutes.decided_by[did]
-    makers = {s.person for s in minutes.live_seats(committee, on)} | minutes.voted[did]
     out = []
-    for person in sorted(makers):
+    for person in sorted(minutes.makers(did, on)):
         found = walk.paths(person, minutes.parties[did], on)
         if not found:
             continue
@@ -272,18 +197,7 @@ def _conflicts(walk: Walk, minutes: _Minutes, decls: dict[str, list[Declaration]
     return out
 
 
-def _quorate(minutes: _Minutes, spec: dict[str, Any], did: str, on: str, conflicted: set[str]) -> bool:
-    """Quorum: voting members live on the day who attended (all of them if nobody's attendance was
-    recorded), minus everyone with a conflict."""
-    present = minutes.present(did)
-    voting = [s for s in minutes.live_seats(minutes.decided_by[did], on) if s.props.get("voting")]
-    eligible = [s for s in voting if (s.person in present or not present) and s.person not in conflicted]
-    lay = {s.person for s in eligible if s.props.get("member_type") == "lay"}
-    return (len({s.person for s in eligible}) >= int(spec.get("quorum", 0))
-            and len(lay) >= int(spec.get("quorum_lay", 0)))
-
-
-def _composition_failures(minutes: _Minutes, committee: str, year: tuple[str, str]) -> list[str]:
+def _composition_failures(minutes: Minutes, committee: str, year: tuple[str, str]) -> list[str]:
     """The days of the committee's year on which a PCCC's chair is not lay or lay and executive
     members do not outnumber GP and clinical ones."""
     bad = []
@@ -301,7 +215,7 @@ def _composition_failures(minutes: _Minutes, committee: str, year: tuple[str, st
     return bad
 
 
-def _remit(minutes: _Minutes, commissioner: str, on: str) -> set[str]:
+def _remit(minutes: Minutes, commissioner: str, on: str) -> set[str]:
     """What a commissioner's committees' members must declare about on ``on``: what it commissions,
     what the sub-ICB locations whose IN_ICB to it is live commission (links live on ``on``), and every
     party to its committees' decisions."""
@@ -315,7 +229,7 @@ def _remit(minutes: _Minutes, commissioner: str, on: str) -> set[str]:
     return remit
 
 
-def _audit(walk: Walk, minutes: _Minutes, decls: dict[str, list[Declaration]], commissioner: str, on: str
+def _audit(walk: Walk, minutes: Minutes, decls: dict[str, list[Declaration]], commissioner: str, on: str
            ) -> list[PlantedAudit]:
     """The register audit of a commissioner live on ``on``: each member of its committees (seats live
     while the committee counts) with a live interest path to an organisation in its remit."""

@@ -1,6 +1,6 @@
-"""Typed records of what a generated world declared and what it planted: register rows as the
-generator meant them, and the conflicts, inquorate decisions, composition failures and register
-audit rows they imply."""
+"""Typed records of what a generated world declared and what it planted: register rows and minuted
+declarations as the generator meant them, and the conflicts, inquorate decisions, agenda items,
+composition failures and register audit rows they imply."""
 
 from __future__ import annotations
 
@@ -30,6 +30,30 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class MinutedDeclaration:
+    """One row of a meeting's declarations log as the generator meant it (ids), and as it is written."""
+
+    meeting: str
+    decision: str
+    person: str
+    interest: str
+    action: str  # left_room | stayed_no_vote | participated | papers_withheld
+    ruled_by: str
+    shown_person: str  # how the log names the person (a name or an id)
+    shown_item: str  # how the log names the item (its agenda reference)
+
+
+@dataclass
+class MeetingLog:
+    """A meeting's declarations log (the minutes' standing item): one file; no rows means nothing
+    was declared."""
+
+    meeting: str
+    filename: str
+    rows: list[MinutedDeclaration] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class PlantedConflict:
     person_id: str
     decision_id: str
@@ -42,10 +66,43 @@ class PlantedConflict:
     parties: frozenset[str]
     paths: frozenset[tuple[str, ...]]  # node ids, person first
     declaration_ids: frozenset[str] = frozenset()  # register rows (file, row) that cover it
+    # The decision as an agenda item, and what its meeting's declarations log says (README "Meetings").
+    meeting_id: str | None = None
+    item: str | None = None
+    status: str = "decided"
+    recommended_action: str = "no_vote"  # exclude | no_vote
+    declared_at_meeting: bool | None = None
+    ruling: str | None = None
+    managed: bool | None = None
+    breach_kinds: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.person_id, self.decision_id)
+
+    @property
+    def breach(self) -> bool:
+        return bool(self.breach_kinds)
+
+
+@dataclass(frozen=True)
+class PlantedItem:
+    """One agenda item as the chair's brief should give it: who is conflicted and what they should do,
+    who presides, and whether the item is quorate after the recommended exclusions."""
+
+    decision_id: str
+    meeting_id: str | None  # None: a decision taken at no recorded meeting
+    committee_id: str | None
+    item: str | None
+    status: str
+    date: str
+    actions: tuple[tuple[str, str], ...]  # (person, recommended action), by person id
+    presiding: str | None
+    presiding_role: str | None
+    quorate: bool
+    failing: tuple[str, ...]
+    co_optable: tuple[str, ...]
+    eligible: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -80,6 +137,21 @@ class Planted:
     composition_years: dict[str, tuple[str, str]] = field(default_factory=dict)
     # (commissioner id, audit date) -> the register audit rows, by person then organisation
     audits: dict[tuple[str, str], list[PlantedAudit]] = field(default_factory=dict)
+    # Every meeting's agenda items in agenda order, and each item as the chair's brief gives it.
+    agendas: dict[str, list[str]] = field(default_factory=dict)
+    items: dict[str, PlantedItem] = field(default_factory=dict)
+    next_meeting: str | None = None  # the planned meeting (the latest with a planned item)
+
+    @property
+    def breaches(self) -> list[PlantedConflict]:
+        return [c for c in self.conflicts.values() if c.breach]
+
+    def by_breach_kind(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.conflicts.values():
+            for kind in c.breach_kinds:
+                out[kind] = out.get(kind, 0) + 1
+        return out
 
     def composition_fails(self, committee: str, on: str) -> bool:
         return on in set(self.composition_failures.get(committee, ()))

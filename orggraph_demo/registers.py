@@ -137,3 +137,15 @@ def _interest_type(rtype: str) -> str:
     if rtype == "ADVISES":
         return "non_financial_professional"
     return "financial"
+
+
+def declare_plainly(world: World, commissioner: str, person: str, position: str, interest: Interest) -> None:
+    """Add one complete, plainly written row to ``commissioner``'s register (a member who joined after
+    it was drawn up and declared everything): no random draws, so the rest of the world is unchanged."""
+    # At national scale one combined register stands in for all of them (see _file).
+    reg = next((r for r in world.registers if r.commissioner_id == commissioner), world.registers[0])
+    itype = "indirect" if interest.indirect else _interest_type(interest.rel_type)
+    reg.entries.append(_entry(world.name(person), position, world.name(interest.org), itype, not interest.indirect,
+                              interest.nature, interest.valid_from, interest.valid_to, False))
+    world.declarations.append(Declaration(person, interest.org, interest.valid_from, interest.valid_to,
+                                          reg.filename, len(reg.entries)))

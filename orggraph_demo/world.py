@@ -10,7 +10,7 @@ from typing import Any
 from orggraph.models import Node, Record, Rel, node, rel
 
 from .oracle import Walk, compute_planted
-from .planted import Declaration, Planted
+from .planted import Declaration, MeetingLog, Planted
 from .scale import Scale
 
 
@@ -35,6 +35,7 @@ class World:
         self.rels: list[Rel] = []
         self.registers: list[Register] = []
         self.declarations: list[Declaration] = []
+        self.logs: list[MeetingLog] = []  # meetings' declarations logs (each written as its own file)
         self.headline: dict[str, str] = {}  # named scenarios (e.g. the most telling decision)
         self.story: list[str] = []  # what was planted on purpose, in words
 

@@ -17,7 +17,7 @@ import pytest
 from orggraph import engine
 from orggraph.graph import OrgGraph
 from orggraph.stores.embedded import EmbeddedStore
-from orggraph_demo import PlantedAudit, World, generate
+from orggraph_demo import PlantedAudit, PlantedItem, World, generate
 
 # The engine is its own area; until its functions are in this checkout the findings cannot be compared.
 needs_engine = pytest.mark.skipif(not hasattr(engine, "conflicts"), reason="orggraph.engine has no conflicts() yet")
@@ -46,8 +46,12 @@ def compare(store_path: Path, world: World) -> None:
     for key, want in planted.conflicts.items():
         got = found[key]
         assert (got.declaration, got.participation, got.direct, got.breach, got.committee_id, got.date) == (
-            want.declaration, want.participation, want.direct, want.participation == "voted",
-            want.committee_id, want.date), key
+            want.declaration, want.participation, want.direct, want.breach, want.committee_id, want.date), key
+        # The decision as an agenda item, and what its meeting's declarations log says.
+        assert (got.meeting_id, got.item, got.status, got.recommended_action, got.declared_at_meeting, got.ruling,
+                got.managed, list(got.breach_kinds)) == (
+            want.meeting_id, want.item, want.status, want.recommended_action, want.declared_at_meeting, want.ruling,
+            want.managed, list(want.breach_kinds)), key
         assert set(got.interest_types) == set(want.interest_types), key
         assert {tuple(p.node_ids) for p in got.paths} == set(want.paths), key
         assert set(got.parties) == set(want.parties), key
@@ -69,6 +73,22 @@ def compare(store_path: Path, world: World) -> None:
     # The register audit of every commissioner on every audit date, the ICB's in its era included.
     for (commissioner, on), rows in planted.audits.items():
         compare_audit(graph, commissioner, on, rows)
+    # Every meeting's brief: agenda order, recommended actions, quorum, presiding, co-optable.
+    for meeting, agenda in planted.agendas.items():
+        compare_brief(graph, meeting, agenda, planted.items)
+
+
+def compare_brief(graph: OrgGraph, meeting: str, agenda: list[str], items: dict[str, PlantedItem]) -> None:
+    brief = engine.meeting_brief(graph, meeting)
+    assert [i.decision_id for i in brief.items] == agenda, meeting
+    for got in brief.items:
+        want = items[got.decision_id]
+        q = got.quorum
+        assert (got.item, got.status, tuple(sorted((c.person_id, c.recommended_action) for c in got.conflicts))) == (
+            want.item, want.status, want.actions), (meeting, want.decision_id)
+        assert (q.quorate, tuple(q.failing), q.presiding, q.presiding_role, tuple(q.co_optable), set(q.eligible)) == (
+            want.quorate, want.failing, want.presiding, want.presiding_role, want.co_optable, set(want.eligible)), (
+            meeting, want.decision_id)
 
 
 def compare_audit(graph: OrgGraph, commissioner: str, on: str, rows: list[PlantedAudit]) -> None:
@@ -103,6 +123,7 @@ def test_demo_writes_real_files_and_reports(demo_run: tuple[Path, Path, subproce
     names = sorted(p.name for p in out.iterdir())
     assert "nodes_Person.csv" in names and "rels_SITS_ON.csv" in names
     assert [n for n in names if n.startswith("register_")] == sorted(r.filename for r in world.registers)
+    assert [n for n in names if n.startswith("declarations_")] == sorted(log.filename for log in world.logs)
     # The register was loaded through the register loader: declarations with DECLARED and CONCERNS.
     graph = EmbeddedStore(store).graph()
     declarations = list(graph.nodes("Declaration"))
@@ -118,9 +139,12 @@ def test_demo_reports_the_findings(demo_run: tuple[Path, Path, subprocess.Comple
     world = generate("demo", 42)
     text = proc.stdout
     planted = world.planted
-    breaches = sum(1 for c in planted.conflicts.values() if c.participation == "voted")
+    kinds = planted.by_breach_kind()
     assert f"conflicts of interest:   {len(planted.conflicts)} " in text
-    assert f"breaches (voted while conflicted): {breaches}" in text
+    assert re.search(rf"breaches:\s+{len(planted.breaches)} \(voted while conflicted "
+                     rf"{kinds.get('voted_while_conflicted', 0)}, not declared at the\s+meeting "
+                     rf"{kinds.get('not_declared_at_meeting', 0)}, acted against the ruling "
+                     rf"{kinds.get('acted_against_ruling', 0)}\)", text), text
     assert f"inquorate decisions:     {len(planted.inquorate)}" in text
     assert f"The most telling decision: {world.headline['decision']}" in text
     assert f"conflicts --decision {world.headline['decision']}" in text
@@ -128,6 +152,10 @@ def test_demo_reports_the_findings(demo_run: tuple[Path, Path, subprocess.Comple
     assert re.search(r"register audit on 2019-12-31: \d+ interests in remit, \d+ undeclared", text)
     assert re.search(r"register audit on 2024-03-31: \d+ interests in remit, \d+ undeclared \(SYN-ICB-1\)", text)
     assert "audit --commissioner SYN-ICB-1 --as-of 2024-03-31" in text
+    # The next meeting and the command for its brief.
+    nxt = planted.next_meeting
+    assert nxt is not None and re.search(rf"next meeting:\s+{nxt} on ", text)
+    assert f"brief --meeting {nxt}" in text
 
 
 @needs_engine
@@ -188,10 +216,19 @@ def test_loaded_store_is_the_generated_world_plus_the_register(
     declarations = [nid for nid, _ in loaded.nodes("Declaration")]
     concerns = {(s, e) for s, t, e, _ in loaded.rels() if t == "CONCERNS"}
     loaded.g.remove_nodes_from(declarations)
+    # The declarations logs were loaded through their loader: what each says, and no more.
+    declared_at = {(s, e, d.get("action"), d.get("ruled_by")) for s, t, e, d in loaded.rels() if t == "DECLARED_AT"}
+    assert declared_at == {(r.person, r.decision, r.action, r.ruled_by) for log in world.logs for r in log.rows}
+    recorded = {nid for nid, d in loaded.nodes("Meeting") if d.get("declarations_recorded") is True}
+    assert recorded == {log.meeting for log in world.logs}
+    loaded.g.remove_edges_from([(s, e, k) for s, e, k, d in loaded.g.edges(keys=True, data=True)
+                                if d.get("type") == "DECLARED_AT"])
+    for meeting in recorded:
+        loaded.g.nodes[meeting].pop("declarations_recorded")
     expected = OrgGraph()
     expected.apply(world.records)
     # Every loaded record cites the demo file and row it came from (not the generator).
-    file_row = re.compile(r"^(nodes|rels)_[A-Za-z_]+\.csv:\d+$")
+    file_row = re.compile(r"^(nodes|rels|declarations)_[A-Za-z0-9_-]+\.csv:\d+$")
     sources = [d.get("source") for _, d in loaded.nodes()] + [d.get("source") for *_, d in loaded.rels()]
     assert sources and all(isinstance(s, str) and file_row.match(s) for s in sources), sources[:5]
     for graph in (loaded, expected):
