@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from api.graph_cache import GraphMemo
 from api.middleware import RequestLogMiddleware
 from api.problems import install_problem_handlers
-from api.routers import admin, findings, health, nodes, views
+from api.routers import admin, findings, health, meetings, nodes, views
 from api.settings import Settings
 from orggraph.stores import Store, open_store
 from viz import STATIC_DIR as VIZ_STATIC
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.memo = GraphMemo()
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
-    for router in (health.router, nodes.router, findings.router, admin.router, views.router):
+    for router in (health.router, nodes.router, findings.router, meetings.router, admin.router, views.router):
         app.include_router(router)
     app.mount("/static/api", StaticFiles(directory=API_STATIC), name="static-api")
     app.mount("/static/viz", StaticFiles(directory=VIZ_STATIC), name="static-viz")

@@ -156,7 +156,7 @@ def meeting_problem(graph: OrgGraph, meeting_id: str) -> str | None:
     A face tells the two apart by ``meeting_id in graph`` (the API: 404 and 422)."""
     label = graph.label(meeting_id)
     if label is None:
-        return f"no meeting with id {meeting_id!r} in the graph (try `orggraph search`)"
+        return f"no meeting with id {meeting_id!r} in the graph"
     if label != "Meeting":
         return f"{meeting_id!r} is a {label}, not a Meeting"
     return None
