@@ -42,7 +42,7 @@ def decision_parties(graph: OrgGraph, decision: str) -> list[str]:
 
 
 # ---- conflicts ----------------------------------------------------------------------------------------
-def _conflict_model(graph: OrgGraph, ix: Index, f: Found) -> Conflict:
+def conflict_model(graph: OrgGraph, ix: Index, f: Found) -> Conflict:
     info = f.info
     paths = [interest_path(graph, ix, p) for p in f.paths]
     words = ConflictWords(graph, f, paths, sat_on(ix, info, f.person))
@@ -51,15 +51,21 @@ def _conflict_model(graph: OrgGraph, ix: Index, f: Found) -> Conflict:
         decision_title=node_name(graph, info.id), committee_id=info.committee, date=info.date, parties=f.parties,
         paths=paths, interest_types=f.types,  # type: ignore[arg-type]
         direct=any(p.interest_type != "indirect" for p in f.paths), declaration=f.verdict.status,
-        declaration_ids=f.verdict.ids, participation=f.participation, breach=f.participation == "voted",
-        severity=f.severity, score=f.score, explanation=words.text())
+        declaration_ids=f.verdict.ids, participation=f.participation, breach=f.breach,
+        severity=f.severity, score=f.score, explanation=words.text(),
+        meeting_id=info.meetings[0] if info.meetings else None, item=info.item,
+        status=info.status,  # type: ignore[arg-type]
+        recommended_action=f.recommended, declared_at_meeting=f.at_meeting.declared, ruling=f.at_meeting.ruling,
+        managed=f.at_meeting.managed, breach_kinds=list(f.at_meeting.breach_kinds))
 
 
 def _select_decisions(ix: Index, decision: str | None, committee: str | None, commissioner: str | None,
-                      date_from: str | None, date_to: str | None, person: str | None = None
-                      ) -> list[DecisionInfo]:
+                      date_from: str | None, date_to: str | None, person: str | None = None,
+                      meeting: str | None = None) -> list[DecisionInfo]:
     if decision is not None:
         infos = [decision_info(ix, decision)]
+    elif meeting is not None:
+        infos = [ix.decisions[d] for d in ix.meetings[meeting].items]
     elif person is not None:
         # Only decisions the person could have made: their committees' and those they voted on.
         ids = {d for seat in ix.seats_of.get(person, ()) for d in ix.decisions_by_committee.get(seat.committee, ())}
@@ -78,19 +84,25 @@ def _select_decisions(ix: Index, decision: str | None, committee: str | None, co
         infos = [i for i in infos if i.date >= date_from]
     if date_to is not None:
         infos = [i for i in infos if i.date <= date_to]
-    infos.sort(key=lambda i: (i.date, i.id))
+    if meeting is not None:
+        infos = [i for i in infos if meeting in i.meetings]  # in agenda order
+    else:
+        infos.sort(key=lambda i: (i.date, i.id))
     return infos
 
 
 def conflicts(graph: OrgGraph, decision: str | None = None, person: str | None = None,
               committee: str | None = None, commissioner: str | None = None, date_from: Any = None,
-              date_to: Any = None, max_hops: int = DEFAULT_MAX_HOPS) -> list[Conflict]:
+              date_to: Any = None, max_hops: int = DEFAULT_MAX_HOPS, meeting: str | None = None) -> list[Conflict]:
     """One record per (decision-maker, decision) with a live interest path to a party of the decision.
 
-    Filters combine (all must hold). Ordered by date, then decision id, then person id.
+    Filters combine (all must hold); ``meeting`` keeps the meeting's agenda items. Ordered by date, then
+    decision id (with ``meeting``: in agenda order), then person id.
     """
     ix = index_for(graph)
     check_hops(max_hops)
+    if meeting is not None:
+        require(ix, meeting, ("Meeting",), "meeting")
     if person is not None:
         require(ix, person, ("Person",), "person")
     if committee is not None:
@@ -100,7 +112,7 @@ def conflicts(graph: OrgGraph, decision: str | None = None, person: str | None =
     lo = on_date(date_from) if date_from is not None else None
     hi = on_date(date_to) if date_to is not None else None
     out: list[Conflict] = []
-    for info in _select_decisions(ix, decision, committee, commissioner, lo, hi, person):
+    for info in _select_decisions(ix, decision, committee, commissioner, lo, hi, person, meeting):
         if person is not None:
             if person not in makers(ix, info):
                 continue
@@ -108,7 +120,7 @@ def conflicts(graph: OrgGraph, decision: str | None = None, person: str | None =
             rows = [found] if found is not None else []
         else:
             rows = decision_conflicts(ix, info, max_hops)
-        out.extend(_conflict_model(graph, ix, f) for f in rows)
+        out.extend(conflict_model(graph, ix, f) for f in rows)
     return out
 
 
@@ -123,8 +135,9 @@ def quorum(graph: OrgGraph, decision: str, max_hops: int = DEFAULT_MAX_HOPS) -> 
                                reason=exclusion_reason(e, conflicted.get(e.person))) for e in count.excluded]
     return QuorumResult(decision_id=info.id, committee_id=count.committee, date=info.date, required=count.required,
                         required_lay=count.required_lay, attendance_recorded=count.attendance_recorded,
-                        eligible=count.eligible, eligible_lay=count.eligible_lay, excluded=excluded,
-                        quorate=count.quorate, explanation=QuorumWords(graph, info, count).text())
+                        eligible=list(count.eligible), eligible_lay=count.eligible_lay, excluded=excluded,
+                        quorate=count.quorate, explanation=QuorumWords(graph, info, count).text(),
+                        rule=str(count.rule), failing=count.failing, deputies=dict(count.deputies))
 
 
 def composition(graph: OrgGraph, committee: str, as_of: Any = None) -> CompositionResult:

@@ -31,10 +31,12 @@ from orggraph.engine.facts import (
 )
 from orggraph.engine.index import DecisionInfo
 from orggraph.engine.models import DeclarationStatus, Hop, InterestPath
+from orggraph.engine.quorum_words import failing_words, rule_words
+from orggraph.engine.remedies import MeetingCount, PassedOver
 from orggraph.graph import OrgGraph
 from orggraph.temporal import describe
 
-FindingKind = Literal["conflict", "audit", "quorum", "composition"]
+FindingKind = Literal["conflict", "audit", "quorum", "composition", "meeting_quorum"]
 
 PARTICIPATION_TEXT = {
     "voted": "voted on the decision, which is a breach of the conflicts of interest rules",
@@ -43,6 +45,20 @@ PARTICIPATION_TEXT = {
     "absent": "was not among those recorded as attending the meeting",
     "unknown": "no attendance was recorded for the meeting, so participation is unknown",
 }
+PLANNED_PARTICIPATION = "the item has not been taken yet"
+
+# How an agenda item's outcome is worded after "decision D", by status (README "Meetings").
+STATUS_VERB = {"planned": "is due to be taken on", "decided": "was taken on", "deferred": "was deferred on",
+               "referred": "was referred elsewhere on"}
+RULING_TEXT = {"left_room": "left the room", "stayed_no_vote": "stayed for the discussion but did not vote",
+               "participated": "took part", "papers_withheld": "papers withheld"}
+ACTION_TEXT = {"exclude": ("exclude: leave the room for the item (neither discussion nor vote), as an interest "
+                           "path is financial"),
+               "no_vote": ("no vote: may take part in the discussion but does not vote, as no interest path is "
+                           "financial")}
+BREACH_TEXT = {"voted_while_conflicted": "voted while conflicted",
+               "not_declared_at_meeting": "the interest was not declared at the meeting",
+               "acted_against_ruling": "voted although the chair ruled the member out of the vote"}
 
 # The one wording of a declaration verdict, per kind of finding and status. Fields: {ids} the matching
 # entries, {on} the date, {missing} the uncovered path numbers, {s} their plural, {these} the paths.
@@ -160,9 +176,15 @@ class ConflictWords(Words):
         g, f, info = self.graph, self.found, self.found.info
         committee = info.committee
         where = f"{'sat on' if self.seated else 'had no seat on'} {who(g, committee)}" if committee else "took part"
+        if info.status == "planned" and committee:
+            where = f"{'sits on' if self.seated else 'has no seat on'} {who(g, committee)}"
         title = node_name(g, info.id)
-        return [f"{who(g, f.person)} {where} when decision {info.id}"
-                + (f" \"{title}\"" if title and title != info.id else "") + f" was taken on {info.date}"
+        at = ""
+        if info.meetings:
+            at = f" at {who(g, info.meetings[0])}" + (f", item {info.item}" if info.item else "")
+        return [f"{who(g, f.person)} {where} {'and' if info.status == 'planned' else 'when'} decision {info.id}"
+                + (f" \"{title}\"" if title and title != info.id else "")
+                + f" {STATUS_VERB.get(info.status, 'was taken on')} {info.date}{at}"
                 + (" and voted on it without a seat" if not self.seated and f.person in info.voters else "") + "."]
 
     def evidence(self) -> list[str]:
@@ -174,11 +196,31 @@ class ConflictWords(Words):
 
     def rule(self) -> list[str]:
         f = self.found
-        return [declaration_words("conflict", f.verdict, f.info.date),
-                f"Participation: {PARTICIPATION_TEXT[f.participation]}."]
+        took_part = PLANNED_PARTICIPATION if f.info.status == "planned" else PARTICIPATION_TEXT[f.participation]
+        return [declaration_words("conflict", f.verdict, f.info.date), f"Participation: {took_part}.",
+                *self._at_meeting()]
+
+    def _at_meeting(self) -> list[str]:
+        """What the minutes say (nothing when the meeting has no declarations log)."""
+        f, g = self.found, self.graph
+        m, decl = f.at_meeting, f.info.declared_at.get(f.person)
+        if m.declared is None:
+            return []
+        if decl is None:
+            return ["At the meeting: not declared, although the meeting's declarations were minuted."]
+        when = "in advance of the meeting" if f.info.status == "planned" else "at the meeting"
+        minuted = f" as \"{decl.interest}\"" if decl.interest else ""
+        ruling = f"; ruling: {RULING_TEXT.get(m.ruling, m.ruling)}" if m.ruling else "; no ruling minuted"
+        by = f" (ruled by {who(g, decl.ruled_by)})" if decl.ruled_by else ""
+        managed = {True: " Managed: kept out of the vote, as ruled.", False: " Not managed.", None: ""}[m.managed]
+        return [f"Declared {when}{minuted}{ruling}{by}.{managed}"]
 
     def action(self) -> list[str]:
-        return [f"Severity: {self.found.severity} (score {self.found.score})."]
+        f = self.found
+        out = [f"Recommended action: {ACTION_TEXT[f.recommended]}."]
+        if f.at_meeting.breach_kinds:
+            out.append("Breach: " + "; ".join(BREACH_TEXT[k] for k in f.at_meeting.breach_kinds) + ".")
+        return [*out, f"Severity: {f.severity} (score {f.score})."]
 
 
 @_register
@@ -228,8 +270,10 @@ class QuorumWords(Words):
         c = self.count
         if c.committee is None:
             return [f"Decision {self.info.id} has no DECIDED_BY committee recorded, so its quorum cannot be judged."]
-        return [(f"{who(self.graph, c.committee)} needs {c.required} eligible voting members including "
-                f"{c.required_lay} lay on {self.info.date}.")]
+        if all(cl.words == ("lay",) for cl in c.rule.clauses):
+            return [(f"{who(self.graph, c.committee)} needs {c.required} eligible voting members including "
+                    f"{c.required_lay} lay on {self.info.date}.")]
+        return [f"{who(self.graph, c.committee)} needs {rule_words(c)} on {self.info.date} (rule `{c.rule}`)."]
 
     def evidence(self) -> list[str]:
         c = self.count
@@ -244,7 +288,74 @@ class QuorumWords(Words):
     def rule(self) -> list[str]:
         if self.count.committee is None:
             return []
-        return ["quorate." if self.count.quorate else "inquorate; the decision should have been deferred or referred."]
+        if self.count.quorate:
+            return ["quorate."]
+        return [f"inquorate ({failing_words(self.count.failing)}); the decision should have been deferred or referred."]
+
+
+
+ROLE_TEXT = {"chair": "chair", "vice_chair": "vice-chair"}
+PASSED_OVER_TEXT = {"conflicted": "is conflicted in the item", "absent": "did not attend"}
+
+
+@_register
+class MeetingQuorumWords(Words):
+    """An agenda item's quorum after the recommended exclusions, who presides, and whom to co-opt."""
+
+    kind = "meeting_quorum"
+
+    def __init__(self, graph: OrgGraph, info: DecisionInfo, mc: MeetingCount) -> None:
+        self.graph, self.info, self.mc = graph, info, mc
+
+    def what(self) -> list[str]:
+        c, info = self.mc.quorum, self.info
+        item = f"Item {info.item} (decision {info.id})" if info.item else f"Decision {info.id}"
+        if c.committee is None:
+            return [f"{item} has no committee recorded, so its quorum cannot be judged."]
+        return [f"{item}: {who(self.graph, c.committee)} needs {rule_words(c)} on {info.date} (rule `{c.rule}`)."]
+
+    def evidence(self) -> list[str]:
+        g, c = self.graph, self.mc.quorum
+        if c.committee is None:
+            return []
+        conflicted = [who(g, e.person) for e in c.excluded if e.reason == "conflict"]
+        basis = ("voting members who attended" if c.attendance_recorded
+                 else "all voting members (no attendance was recorded)")
+        out = [f"Counting {basis}, {len(c.excluded) - len(conflicted)} absent and {len(conflicted)} out of the vote "
+               f"for a conflict of interest" + (f" ({', '.join(conflicted)})" if conflicted else "")
+               + f" leave {len(c.eligible)} eligible."]
+        out += [f"{who(g, d)} counts in place of {who(g, m)}, who did not attend, as their deputy."
+                for d, m in sorted(c.deputies.items())]
+        return out
+
+    def _passed(self, p: PassedOver) -> str:
+        return f"the {ROLE_TEXT[p.role]} {who(self.graph, p.person)} {PASSED_OVER_TEXT[p.reason]}"
+
+    def rule(self) -> list[str]:
+        c, pr = self.mc.quorum, self.mc.presiding
+        if c.committee is None:
+            return []
+        out = ["Quorate after the recommended exclusions." if c.quorate
+               else f"Inquorate after the recommended exclusions ({failing_words(c.failing)})."]
+        if pr.person is not None and pr.role is not None:
+            why = f", as {' and '.join(self._passed(p) for p in pr.passed_over)}" if pr.passed_over else ""
+            out.append(f"Presiding: {who(self.graph, pr.person)}, the {ROLE_TEXT[pr.role]}{why}.")
+        else:
+            why = ("; ".join(self._passed(p) for p in pr.passed_over) if pr.passed_over
+                   else f"no chair or vice-chair sits on {who(self.graph, c.committee)} on {self.info.date}")
+            out.append(f"No one can preside: {why}; the committee must choose who presides (flagged).")
+        return out
+
+    def action(self) -> list[str]:
+        c, co = self.mc.quorum, self.mc.co_optable
+        if c.quorate or c.committee is None:
+            return []
+        remedy = ("The item should be deferred, referred to another committee, or unconflicted members co-opted"
+                  if self.info.status == "planned" else
+                  "The decision should have been deferred, referred, or taken with unconflicted members co-opted")
+        whom = (f"co-optable: {', '.join(who(self.graph, p) for p in co)}." if co else
+                "no unconflicted voting member of the commissioner's other committees can be co-opted.")
+        return [f"{remedy}; {whom}"]
 
 
 @_register

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 from orggraph.engine.index import DecisionInfo, Seat, StaticPath
-from orggraph.engine.models import DeclarationStatus, Participation, Severity
+from orggraph.engine.models import (
+    BreachKind,
+    DeclarationStatus,
+    MeetingAction,
+    Participation,
+    RecommendedAction,
+    Severity,
+)
+from orggraph.quorum_rule import QuorumRule
 
 DEFAULT_MAX_HOPS = 4
 INTEREST_ORDER = ("financial", "non_financial_professional", "non_financial_personal", "indirect")
@@ -22,6 +30,22 @@ DECLARATION_POINTS: dict[str, int] = {"undeclared": 3, "partial": 2, "declared":
 PARTICIPATION_POINTS: dict[str, int] = {"voted": 3, "present": 2, "unknown": 1, "absent": 0, "withdrew": 0}
 HIGH_FROM, MEDIUM_FROM = 7, 4
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+BREACH_KINDS: tuple[BreachKind, ...] = ("voted_while_conflicted", "not_declared_at_meeting", "acted_against_ruling")
+# Rulings that take a member out of the vote (README "Meetings").
+OUT_OF_THE_VOTE = ("left_room", "stayed_no_vote")
+
+
+class AtMeeting(NamedTuple):
+    """What the meeting's minutes say of a conflicted member on one item (README "Meetings"):
+    ``declared`` is None when the meeting has no declarations log (and nothing was declared)."""
+
+    declared: bool | None
+    ruling: MeetingAction | None
+    managed: bool | None
+    breach_kinds: list[BreachKind]
+
+
+NOT_MINUTED = AtMeeting(None, None, None, [])
 
 
 class DeclarationVerdict(NamedTuple):
@@ -55,6 +79,12 @@ class Found:
     types: list[str]  # interest types present, in INTEREST_ORDER
     score: int
     severity: Severity
+    recommended: RecommendedAction = "no_vote"  # exclude when any path is financial
+    at_meeting: AtMeeting = NOT_MINUTED
+
+    @property
+    def breach(self) -> bool:
+        return bool(self.at_meeting.breach_kinds)
 
     @property
     def parties(self) -> list[str]:
@@ -81,22 +111,41 @@ class Exclusion(NamedTuple):
     reason: Literal["absent", "conflict"]
 
 
+# The failing "clause" of an item whose committee is not recorded: its quorum cannot be judged.
+NO_COMMITTEE = "committee recorded"
+
+
 @dataclass(slots=True)
 class QuorumCount:
     """The quorum rule applied to one decision (see :func:`orggraph.engine.rules.quorum_count`)."""
 
     committee: str | None
-    required: int
-    required_lay: int
+    rule: QuorumRule
     attendance_recorded: bool
-    eligible: list[str]
-    eligible_lay: list[str]
+    eligible: dict[str, frozenset[str]]  # each eligible member's words (member type, role), by id
     excluded: list[Exclusion]  # by person id
+    deputies: dict[str, str]  # deputy -> the absent member they count for
+
+    @property
+    def required(self) -> int:
+        return self.rule.total
+
+    @property
+    def required_lay(self) -> int:
+        """The rule's lay-only clause (the shorthand's ``quorum_lay``), else 0."""
+        return max((c.at_least for c in self.rule.clauses if c.words == ("lay",)), default=0)
+
+    @property
+    def eligible_lay(self) -> list[str]:
+        return [p for p, words in self.eligible.items() if "lay" in words]
+
+    @property
+    def failing(self) -> list[str]:
+        return [NO_COMMITTEE] if self.committee is None else self.rule.failing(self.eligible)
 
     @property
     def quorate(self) -> bool:
-        return (self.committee is not None and len(self.eligible) >= self.required
-                and len(self.eligible_lay) >= self.required_lay)
+        return not self.failing
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from orggraph.engine.agenda import DeclaredAt, MeetingInfo, declared_at, meeting_table
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema, Variant
 from orggraph.temporal import Window, window_of
@@ -96,6 +97,9 @@ class DecisionInfo:
     parties: list[str]
     voters: set[str]
     withdrew: set[str]
+    item: str | None = None  # the agenda reference at its meeting
+    status: str = "decided"  # planned, decided, deferred or referred (none recorded: decided)
+    declared_at: dict[str, DeclaredAt] = field(default_factory=dict)  # person -> declaration at the meeting
 
     @property
     def committee(self) -> str | None:
@@ -128,6 +132,8 @@ class Index:
     decisions_by_committee: dict[str, list[str]]
     decisions_voted: dict[str, list[str]]  # person -> decisions they VOTED_ON
     attended: dict[str, set[str]]  # meeting -> people
+    meetings: dict[str, MeetingInfo]
+    meetings_by_committee: dict[str, list[str]]  # HELD_BY, by date then id
     declarations: dict[str, list[DeclarationInfo]]  # person -> their declarations
     # Caches filled on demand: (person, max_hops) -> {target org: [paths, sorted]}.
     path_cache: dict[tuple[str, int], dict[str, list[StaticPath]]] = field(default_factory=dict)
@@ -214,6 +220,9 @@ class _EdgeTables:
     voters: defaultdict[str, set[str]] = field(default_factory=_ids)
     withdrew: defaultdict[str, set[str]] = field(default_factory=_ids)
     attended: defaultdict[str, set[str]] = field(default_factory=_ids)
+    held_by: defaultdict[str, set[str]] = field(default_factory=_ids)
+    declared_at: defaultdict[str, list[tuple[str, str, dict[str, Any]]]] = field(
+        default_factory=lambda: defaultdict(list))  # decision -> (person, key, data)
     declared: defaultdict[str, list[Tie]] = field(default_factory=_ties)  # declaration -> its people
     concerns: defaultdict[str, list[Tie]] = field(default_factory=_ties)  # declaration -> its orgs
 
@@ -261,6 +270,10 @@ class _EdgeTables:
             self.withdrew[v].add(u)
         elif rtype == "ATTENDED":
             self.attended[v].add(u)
+        elif rtype == "HELD_BY":
+            self.held_by[u].add(v)
+        elif rtype == "DECLARED_AT":
+            self.declared_at[v].append((u, key, data))
 
 
 def _edge_tables(g: nx.MultiDiGraph, schema: Schema, labels: dict[str, str]) -> _EdgeTables:
@@ -283,17 +296,20 @@ def _edge_tables(g: nx.MultiDiGraph, schema: Schema, labels: dict[str, str]) -> 
 
 
 def _decision_table(g: nx.MultiDiGraph, t: _EdgeTables) -> tuple[dict[str, DecisionInfo], dict[str, list[str]]]:
-    """Every decision with its committees, meetings, parties and participants; the decisions of each
-    committee, by date."""
+    """Every decision with its committees (DECIDED_BY, else the HELD_BY committees of its meetings),
+    meetings, parties, participants and agenda details; the decisions of each committee, by date."""
     decisions: dict[str, DecisionInfo] = {}
     by_committee: dict[str, list[str]] = defaultdict(list)
     for nid, data in g.nodes(data=True):
         if data["label"] != "Decision":
             continue
+        meetings = sorted(t.at_meeting.get(nid, ()))
+        committees = t.decided_by.get(nid) or {c for m in meetings for c in t.held_by.get(m, ())}
         info = DecisionInfo(
-            id=nid, date=str(data.get("date") or ""), committees=sorted(t.decided_by.get(nid, ())),
-            meetings=sorted(t.at_meeting.get(nid, ())), parties=sorted(t.parties.get(nid, ())),
-            voters=t.voters.get(nid, set()), withdrew=t.withdrew.get(nid, set()))
+            id=nid, date=str(data.get("date") or ""), committees=sorted(committees), meetings=meetings,
+            parties=sorted(t.parties.get(nid, ())), voters=t.voters.get(nid, set()),
+            withdrew=t.withdrew.get(nid, set()), item=data.get("item") or None,
+            status=str(data.get("status") or "decided"), declared_at=declared_at(t.declared_at.get(nid, ())))
         decisions[nid] = info
         for c in info.committees:
             by_committee[c].append(nid)
@@ -355,6 +371,14 @@ def _owned(g: nx.MultiDiGraph, t: _EdgeTables) -> None:
         t.in_icb[icb] = [tie for tie in narrowed if not tie.window.empty]
 
 
+def _by_committee(meetings: dict[str, MeetingInfo]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for m in sorted(meetings.values(), key=lambda m: (m.date, m.id)):
+        for c in m.committees:
+            out[c].append(m.id)
+    return dict(out)
+
+
 def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
     """The typed index of ``graph`` (uncached: :func:`index_for` caches it)."""
     g: nx.MultiDiGraph = graph.g
@@ -363,11 +387,13 @@ def build_index(graph: OrgGraph, stamp: tuple[int, int] | None = None) -> Index:
     _owned(g, t)
     _sort_tables(t)
     decisions, by_committee = _decision_table(g, t)
+    meetings = meeting_table(g.nodes(data=True), t.held_by, t.at_meeting, {d: i.item for d, i in decisions.items()})
     return Index(
         stamp=stamp if stamp is not None else _stamp(g), labels=labels,
         person_out=dict(t.person_out), org_out=dict(t.org_out), family=dict(t.family),
         seats=dict(t.seats), seats_of=dict(t.seats_of), committee_of=dict(t.committee_of),
         committees_of=dict(t.committees_of), commissioned=dict(t.commissioned), in_icb=dict(t.in_icb),
         decisions=decisions,
-        decisions_by_committee=by_committee, attended=dict(t.attended),
+        decisions_by_committee=by_committee, attended=dict(t.attended), meetings=meetings,
+        meetings_by_committee=_by_committee(meetings),
         decisions_voted=_invert(t.voters), declarations=_declaration_table(g, t))

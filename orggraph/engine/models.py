@@ -109,6 +109,9 @@ class QuorumResult(BaseModel):
     excluded: list[ExcludedMember]
     quorate: bool
     explanation: str
+    rule: str = ""  # the committee's quorum rule, canonical (README "Meetings")
+    failing: list[str] = Field(default_factory=list)  # the clauses that fail, in the rule's order
+    deputies: dict[str, str] = Field(default_factory=dict)  # deputy -> the absent member they count for
 
 
 class MemberSeat(BaseModel):
@@ -179,6 +182,9 @@ class ScanSummary(BaseModel):
     audit_findings: int
     audit_undeclared: int
     audit_partial: int
+    # README "Meetings": conflicts by breach kind (a conflict may have several), and agenda items not yet taken.
+    by_breach_kind: dict[str, int] = Field(default_factory=dict)
+    planned_items: int = 0
 
 
 class MeetingQuorum(BaseModel):
@@ -194,6 +200,7 @@ class MeetingQuorum(BaseModel):
     presiding_role: Literal["chair", "vice_chair"] | None
     co_optable: list[str]  # only when inquorate: unconflicted voting members of the commissioner's other committees
     explanation: str
+    deputies: dict[str, str] = Field(default_factory=dict)  # deputy -> the absent member they count for
 
 
 class BriefItem(BaseModel):
@@ -228,3 +235,18 @@ class MeetingBrief(BaseModel):
     conflicts: int
     breaches: int
     inquorate_items: list[str]  # decision ids
+
+
+class MeetingSummary(BaseModel):
+    """One meeting in a list (a committee's meetings, the next meetings), with badge counts."""
+
+    meeting_id: str
+    name: str | None
+    date: str
+    committee_id: str | None
+    items: int  # agenda items
+    conflicts: int
+    breaches: int
+    inquorate_items: int  # items inquorate after the recommended exclusions
+    planned: bool  # any item still planned
+    declarations_recorded: bool

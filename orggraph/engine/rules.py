@@ -6,7 +6,8 @@ severe a conflict is. Each rule is written once here; the public functions and t
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import NamedTuple
+from functools import lru_cache
+from typing import NamedTuple, cast
 
 from orggraph.engine.checks import require
 from orggraph.engine.facts import (
@@ -14,8 +15,11 @@ from orggraph.engine.facts import (
     HIGH_FROM,
     INTEREST_ORDER,
     MEDIUM_FROM,
+    NOT_MINUTED,
+    OUT_OF_THE_VOTE,
     PARTICIPATION_POINTS,
     TYPE_POINTS,
+    AtMeeting,
     CompositionCount,
     DeclarationVerdict,
     Exclusion,
@@ -24,9 +28,17 @@ from orggraph.engine.facts import (
     RemitReasons,
 )
 from orggraph.engine.index import DecisionInfo, Index, Seat, StaticPath, path_order
-from orggraph.engine.models import DeclarationStatus, Participation, Severity
+from orggraph.engine.models import (
+    BreachKind,
+    DeclarationStatus,
+    MeetingAction,
+    Participation,
+    RecommendedAction,
+    Severity,
+)
 from orggraph.engine.paths import live_paths, static_paths
 from orggraph.graph import OrgGraph
+from orggraph.quorum_rule import QuorumRule, rule_of, tags
 
 LAY_EXEC = ("lay", "executive")
 GP_CLINICAL = ("gp", "clinical")
@@ -53,11 +65,24 @@ def live_seats(ix: Index, committee: str, on: str) -> list[Seat]:
 
 
 def makers(ix: Index, info: DecisionInfo) -> list[str]:
-    """Everyone with a seat live on the decision's date on its committees, plus everyone who voted."""
+    """Everyone with a seat live on the decision's date on its committees, plus everyone who voted; a
+    deputy's seat (``deputy_for``) only when the deputy :func:`deputises`."""
     out = set(info.voters)
+    att: Attendance | None = None
     for c in info.committees:
-        out.update(s.person for s in live_seats(ix, c, info.date))
+        for s in live_seats(ix, c, info.date):
+            if s.props.get("deputy_for"):
+                att = att or attendance(ix, info)
+                if not deputises(s, att):
+                    continue
+            out.add(s.person)
     return sorted(out)
+
+
+def deputises(seat: Seat, att: Attendance) -> bool:
+    """A deputy's seat is taken up when attendance was recorded, the deputy attended and the member
+    deputised for did not (with no attendance recorded, members are presumed present)."""
+    return att.recorded and seat.person in att.present and seat.props.get("deputy_for") not in att.present
 
 
 def sat_on(ix: Index, info: DecisionInfo, person: str) -> bool:
@@ -78,6 +103,8 @@ def attendance(ix: Index, info: DecisionInfo) -> Attendance:
 
 
 def participation(ix: Index, info: DecisionInfo, person: str) -> Participation:
+    if info.status == "planned":
+        return "unknown"  # not taken yet
     if person in info.voters:
         return "voted"
     if person in info.withdrew:
@@ -127,7 +154,7 @@ def severity_of(interest_types: list[str], declaration: str, participation: str,
 
 
 # ---- conflicts -------------------------------------------------------------------------------------------
-def _paths_to_parties(ix: Index, info: DecisionInfo, person: str, max_hops: int) -> list[StaticPath]:
+def paths_to_parties(ix: Index, info: DecisionInfo, person: str, max_hops: int) -> list[StaticPath]:
     targets = static_paths(ix, person, max_hops)
     if not targets:
         return []
@@ -147,14 +174,41 @@ def _paths_to_parties(ix: Index, info: DecisionInfo, person: str, max_hops: int)
 
 def person_conflict(ix: Index, info: DecisionInfo, person: str, max_hops: int) -> Found | None:
     """``person``'s conflict in the decision, judged, or None when no interest path to a party is live."""
-    found = _paths_to_parties(ix, info, person, max_hops)
+    found = paths_to_parties(ix, info, person, max_hops)
     if not found:
         return None
     verdict = declaration_verdict(ix, person, found, info.date)
     took_part = participation(ix, info, person)
     types = interest_types(found)
     score, severity = severity_of(types, verdict.status, took_part, len(found[0].edges) == 1)
-    return Found(person, info, found, verdict, took_part, types, score, severity)
+    return Found(person, info, found, verdict, took_part, types, score, severity, recommended_action(found),
+                 at_meeting(ix, info, person, took_part))
+
+
+def recommended_action(paths: list[StaticPath]) -> RecommendedAction:
+    """``exclude`` (leave the room) when any interest path is financial, else ``no_vote``."""
+    return "exclude" if any(p.interest_type == "financial" for p in paths) else "no_vote"
+
+
+def at_meeting(ix: Index, info: DecisionInfo, person: str, took_part: Participation) -> AtMeeting:
+    """The minutes' side of a conflict (README "Meetings"): declared at the meeting (None without a
+    declarations log), the ruling, whether it was managed, and the breach kinds that apply."""
+    decl = info.declared_at.get(person)
+    ruling = cast(MeetingAction, decl.action) if decl is not None and decl.action else None
+    if info.status == "planned":  # declared in advance, or not known yet; nothing can be a breach
+        return AtMeeting(True, ruling, None, []) if decl is not None else NOT_MINUTED
+    logged = any(m in ix.meetings and ix.meetings[m].declarations_recorded for m in info.meetings)
+    declared = True if decl is not None else False if logged else None
+    voted = took_part == "voted"
+    kinds: list[BreachKind] = []
+    if voted:
+        kinds.append("voted_while_conflicted")
+    if declared is False and took_part != "absent":
+        kinds.append("not_declared_at_meeting")
+    if voted and ruling in OUT_OF_THE_VOTE:
+        kinds.append("acted_against_ruling")
+    managed = None if declared is None else bool(declared and ruling in OUT_OF_THE_VOTE and not voted)
+    return AtMeeting(declared, ruling, managed, kinds)
 
 
 def decision_conflicts(ix: Index, info: DecisionInfo, max_hops: int) -> list[Found]:
@@ -168,37 +222,55 @@ def decision_conflicts(ix: Index, info: DecisionInfo, max_hops: int) -> list[Fou
 
 
 # ---- quorum and composition ------------------------------------------------------------------------------
+@lru_cache(maxsize=256)
+def _rule(quorum_rule: object, quorum: object, quorum_lay: object) -> QuorumRule:
+    return rule_of({"quorum_rule": quorum_rule, "quorum": quorum, "quorum_lay": quorum_lay})
+
+
+def committee_rule(graph: OrgGraph, committee: str | None) -> QuorumRule:
+    """The committee's quorum rule (``quorum_rule``, else the shorthand; none recorded: total 0)."""
+    spec = graph.g.nodes[committee] if committee else {}
+    return _rule(spec.get("quorum_rule"), spec.get("quorum"), spec.get("quorum_lay"))
+
+
 def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Container[str]) -> QuorumCount:
     """The quorum rule (the one both :func:`~orggraph.engine.quorum` and the scan apply).
 
-    Counted: each voting member of the decision's committees on its date, less those not recorded as
-    attending (when attendance was recorded) and those in ``conflicted``; a member is lay when any of
-    their voting seats is. The first committee's ``quorum`` and ``quorum_lay`` are the requirement.
+    Counted: each voting member of the decision's committees on its date (their words for the rule's
+    clauses: member type and role of every voting seat), plus each deputy who :func:`deputises` for a
+    voting member, in that member's place and words; less those not recorded as attending (when
+    attendance was recorded) and those in ``conflicted``. The first committee's rule applies.
     """
-    committee = info.committee
-    spec = graph.g.nodes[committee] if committee else {}
-    recorded, present = attendance(ix, info)
-    member_type: dict[str, str | None] = {}  # each voting member's type, from their first voting seat
-    lay: set[str] = set()
+    att = attendance(ix, info)
+    words: dict[str, frozenset[str]] = {}
+    member_type: dict[str, str | None] = {}  # from the first voting seat
+    deputy_seats: list[Seat] = []
     for c in info.committees:
         for s in live_seats(ix, c, info.date):
-            if s.props.get("voting"):
-                mtype = s.props.get("member_type")
-                member_type.setdefault(s.person, mtype)
-                if mtype == "lay":
-                    lay.add(s.person)
-    eligible: list[str] = []
+            if s.props.get("deputy_for"):
+                deputy_seats.append(s)
+            elif s.props.get("voting"):
+                member_type.setdefault(s.person, s.props.get("member_type"))
+                words[s.person] = words.get(s.person, frozenset()) | tags(s.props.get("member_type"),
+                                                                           s.props.get("role"))
+    deputies: dict[str, str] = {}  # deputy -> member; one deputy per member, the first by id
+    for s in sorted(deputy_seats, key=lambda s: (s.person, s.committee)):
+        member = str(s.props["deputy_for"])
+        if (member in words and s.person not in words and s.person not in deputies
+                and member not in deputies.values() and deputises(s, att)):
+            deputies[s.person] = member
+    eligible: dict[str, frozenset[str]] = {}
     excluded: list[Exclusion] = []
-    for person in sorted(member_type):
-        if recorded and person not in present:
-            excluded.append(Exclusion(person, member_type[person], "absent"))
+    for person in sorted(words.keys() | deputies.keys()):
+        place = deputies.get(person, person)
+        if att.recorded and person not in att.present:
+            excluded.append(Exclusion(person, member_type[place], "absent"))
         elif person in conflicted:
-            excluded.append(Exclusion(person, member_type[person], "conflict"))
+            excluded.append(Exclusion(person, member_type[place], "conflict"))
         else:
-            eligible.append(person)
-    eligible_lay = [p for p in eligible if p in lay]
-    return QuorumCount(committee, int(spec.get("quorum") or 0), int(spec.get("quorum_lay") or 0), recorded,
-                       eligible, eligible_lay, excluded)
+            eligible[person] = words[place]
+    return QuorumCount(info.committee, committee_rule(graph, info.committee), att.recorded, eligible, excluded,
+                       deputies)
 
 
 def composition_count(seats: list[Seat]) -> CompositionCount:

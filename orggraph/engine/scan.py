@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from orggraph.engine.audit import audit_rows
 from orggraph.engine.checks import check_hops, on_date
-from orggraph.engine.facts import DEFAULT_MAX_HOPS, PARTICIPATION_POINTS, SEVERITIES, Found
+from orggraph.engine.facts import BREACH_KINDS, DEFAULT_MAX_HOPS, PARTICIPATION_POINTS, SEVERITIES, Found
 from orggraph.engine.index import DecisionInfo, Index, collector_paused, index_for
 from orggraph.engine.models import CompositionFailure, ScanSummary
 from orggraph.engine.rules import composition_count, decision_conflicts, live_seats, quorum_count
@@ -27,6 +27,8 @@ class _Tally:
     by_declaration: dict[str, int] = field(default_factory=lambda: _zeros(("declared", "partial", "undeclared")))
     by_participation: dict[str, int] = field(default_factory=lambda: _zeros(PARTICIPATION_POINTS))
     by_severity: dict[str, int] = field(default_factory=lambda: _zeros(SEVERITIES))
+    by_breach_kind: dict[str, int] = field(default_factory=lambda: _zeros(BREACH_KINDS))
+    planned_items: int = 0
     conflicts: int = 0
     breaches: int = 0
     decisions_with_conflicts: int = 0
@@ -44,7 +46,10 @@ class _Tally:
             self.by_declaration[f.verdict.status] += 1
             self.by_participation[f.participation] += 1
             self.by_severity[f.severity] += 1
-            self.breaches += f.participation == "voted"
+            kinds = f.at_meeting.breach_kinds
+            self.breaches += bool(kinds)
+            for k in kinds:
+                self.by_breach_kind[k] += 1
 
 
 def _check_composition(graph: OrgGraph, ix: Index, info: DecisionInfo, tally: _Tally) -> None:
@@ -90,6 +95,7 @@ def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSu
     for info in infos:
         found = decision_conflicts(ix, info, max_hops)
         tally.add_conflicts(found)
+        tally.planned_items += info.status == "planned"
         if not quorum_count(graph, ix, info, {f.person for f in found}).quorate:
             tally.inquorate.append(info.id)
         _check_composition(graph, ix, info, tally)
@@ -102,4 +108,4 @@ def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSu
         by_declaration=tally.by_declaration, by_participation=tally.by_participation, by_severity=tally.by_severity,
         inquorate=tally.inquorate, composition_failures=tally.composition_failures, audit_as_of=on,
         commissioners=audit.commissioners, audit_findings=audit.findings, audit_undeclared=audit.undeclared,
-        audit_partial=audit.partial)
+        audit_partial=audit.partial, by_breach_kind=tally.by_breach_kind, planned_items=tally.planned_items)
