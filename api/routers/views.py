@@ -66,7 +66,7 @@ def node_page(request: Request, node_id: str, graph: GraphDep, settings: Setting
     view = build_view(cut.graph, element_id="ego-graph", highlight_nodes=cut.highlight_nodes, center=node_id,
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "node.html", title=f"{node.name or node.id} ({node.label})", node=node, hops=hops,
-                  as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee"))
+                  as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee", "Meeting"))
 
 
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)
