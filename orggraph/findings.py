@@ -196,7 +196,8 @@ def brief_rows(brief: MeetingBrief) -> list[dict[str, Any]]:
         common = {"meeting_id": brief.meeting_id, "date": item.date, "item": item.item,
                   "decision_id": item.decision_id, "title": item.title, "status": item.status,
                   "quorate": q.quorate, "failing": q.failing, "presiding": q.presiding, "co_optable": q.co_optable}
-        for c in item.conflicts or [None]:
+        found: list[Conflict | None] = list(item.conflicts) or [None]
+        for c in found:
             person = {} if c is None else {
                 "person_id": c.person_id, "person_name": c.person_name, "interest_types": c.interest_types,
                 "declaration": c.declaration, "declared_at_meeting": c.declared_at_meeting,
