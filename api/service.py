@@ -21,6 +21,7 @@ from orggraph.engine import (
     composition,
     conflicts,
     meeting_brief,
+    next_meetings,
     register_audit,
 )
 from orggraph.engine.models import MeetingBrief, MeetingSummary
@@ -65,6 +66,11 @@ def brief_out(graph: OrgGraph, memo: GraphMemo, meeting_id: str, max_hops: int =
 def meetings_of(graph: OrgGraph, memo: GraphMemo, committee_id: str) -> list[MeetingSummary]:
     """A committee's meetings with their counts (conflicts, inquorate items, planned)."""
     return memo.get(graph, ("committee-meetings", committee_id), lambda: committee_meetings(graph, committee_id))
+
+
+def upcoming_meetings(graph: OrgGraph, memo: GraphMemo, limit: int = 5) -> list[MeetingSummary]:
+    """Meetings with an item still planned, soonest first (the home page's "next meetings")."""
+    return memo.get(graph, ("next-meetings", limit), lambda: next_meetings(graph, limit=limit))
 
 
 def meetings_of_decision(graph: OrgGraph, decision_id: str) -> list[tuple[str, str | None, str | None]]:

@@ -130,3 +130,11 @@ def test_committee_page_lists_meetings_with_badges_and_decisions_link_to_theirs(
     assert f'href="/meeting/{PLANNED}"' in decision
     node = client.get(f"/node/{PLANNED}", headers=HTML).text
     assert f'href="/meeting/{PLANNED}"' in node
+
+
+def test_home_page_lists_the_next_meetings(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    assert f'data-meeting="{PLANNED}"' in page and f'data-meeting="{PAST}"' not in page  # only planned items
+    committee = client.get("/committee/PCCC1", headers=HTML).text
+    past = committee[committee.index(f'data-meeting="{PAST}"'):]
+    assert "1 breach<" in past[:past.index("</tr>")]

@@ -21,6 +21,7 @@ from api.service import (
     meetings_of,
     meetings_of_decision,
     node_out,
+    upcoming_meetings,
 )
 from api.subgraph import decision_cut, ego_network, item_cut
 from api.templating import page_url, templates
@@ -54,7 +55,8 @@ def home(request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
          q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     hits = search_graph(graph, q, limit=50) if q else []
     counts = memo.get(graph, ("stats",), graph.stats)
-    return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts)
+    return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts,
+                  upcoming=upcoming_meetings(graph, memo))
 
 
 @router.get("/node/{node_id}", response_class=HTMLResponse)
