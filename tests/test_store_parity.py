@@ -261,6 +261,11 @@ def engine_results(graph: OrgGraph) -> dict[str, Any]:
     out["audit"] = {(c, on): dump(engine.register_audit(graph, c, on)) for c in commissioners for on in AS_OF[1:2]}
     if hasattr(engine, "scan"):
         out["scan"] = dump(engine.scan(graph))
+    if hasattr(engine, "meeting_brief"):
+        meetings = sorted(nid for nid, _ in graph.nodes("Meeting"))
+        out["briefs"] = {m: dump(engine.meeting_brief(graph, m)) for m in meetings}
+        out["committee_meetings"] = {c: dump(engine.committee_meetings(graph, c)) for c in committees}
+        out["next_meetings"] = dump(engine.next_meetings(graph, limit=100))
     return out
 
 
@@ -278,6 +283,30 @@ def write_world_files(folder: Path, records: list[Any]) -> list[Path]:
     result = graph.apply(records)
     assert not result.rejected, result.rejected[:3]
     return export_graph(graph, "csv", folder)
+
+
+@needs_engine
+def test_meeting_brief_parity_on_a_small_meeting_graph(pair: tuple[EmbeddedStore, Neo4jStore], tmp_path: Path) -> None:
+    """A meeting with an agenda, a declarations log, a deputy, a role-based quorum rule and a planned
+    meeting: the brief (and every other engine answer) is identical on both stores."""
+    from tests.test_meetings_engine import attended, declared_at, deputy, director, two_meetings
+
+    g = two_meetings(deputy("EX2"), attended("DEP"), director("CHAIR"), declared_at("CHAIR", "DEC1", "left_room"))
+    load_both(pair, write_world_files(tmp_path / "meeting", [*_records_of(g)]))
+    results = assert_same_engine_results(*pair)
+    brief = results["briefs"]["MTG1"]
+    assert [i["decision_id"] for i in brief["items"]] == ["DEC2", "DEC1", "DEC3"]
+    assert brief["conflicts"] and brief["items"][1]["quorum"]["presiding"] == "VICE"
+    assert any(c["breach_kinds"] for i in brief["items"] for c in i["conflicts"])
+
+
+def _records_of(graph: OrgGraph) -> list[Any]:
+    """A built graph's records again (to write them out as the graph CSV files a store loads)."""
+    out: list[Any] = [node(n, d["label"], {k: v for k, v in d.items() if k not in ("label", "source")})
+                      for n, d in graph.g.nodes(data=True)]
+    out += [rel(u, d["type"], v, {k: val for k, val in d.items() if k not in ("type", "source")})
+            for u, v, d in graph.g.edges(data=True)]
+    return out
 
 
 @needs_engine

@@ -52,9 +52,9 @@ STATUS_VERB = {"planned": "is due to be taken on", "decided": "was taken on", "d
                "referred": "was referred elsewhere on"}
 RULING_TEXT = {"left_room": "left the room", "stayed_no_vote": "stayed for the discussion but did not vote",
                "participated": "took part", "papers_withheld": "papers withheld"}
-ACTION_TEXT = {"exclude": ("exclude: leave the room for the item (neither discussion nor vote), as an interest "
+ACTION_TEXT = {"exclude": ("exclude (leave the room for the item: neither discussion nor vote), as an interest "
                            "path is financial"),
-               "no_vote": ("no vote: may take part in the discussion but does not vote, as no interest path is "
+               "no_vote": ("no vote (may take part in the discussion but does not vote), as no interest path is "
                            "financial")}
 BREACH_TEXT = {"voted_while_conflicted": "voted while conflicted",
                "not_declared_at_meeting": "the interest was not declared at the meeting",
