@@ -11,35 +11,79 @@ from typing import Any, NamedTuple
 
 from api.deps import require_node
 from api.graph_cache import GraphMemo
+from api.problems import ApiError
 from api.schemas import NodeOut
-from orggraph.engine import AuditFinding, CompositionResult, Conflict, composition, conflicts, register_audit
-from orggraph.findings import DecisionOut, PathsOut, decision_report, paths_report
+from orggraph.engine import (
+    AuditFinding,
+    CompositionResult,
+    Conflict,
+    committee_meetings,
+    composition,
+    conflicts,
+    meeting_brief,
+    next_meetings,
+    register_audit,
+)
+from orggraph.engine.models import MeetingBrief, MeetingSummary
+from orggraph.findings import DecisionOut, PathsOut, decision_report, meeting_problem, paths_report
 from orggraph.graph import OrgGraph
 from orggraph.query import node_detail_on, node_history
 from orggraph.schema import SCHEMA
 
 
 def check_conflict_filters(graph: OrgGraph, *, decision: str | None = None, person: str | None = None,
-                           committee: str | None = None, commissioner: str | None = None) -> None:
+                           committee: str | None = None, commissioner: str | None = None,
+                           meeting: str | None = None) -> None:
     """A 404 for a filter naming a node that is not there or is the wrong kind of node."""
     for what, node_id, labels in (("decision", decision, ("Decision",)), ("person", person, ("Person",)),
                                   ("committee", committee, ("Committee",)),
-                                  ("commissioner", commissioner, SCHEMA.commissioner_labels)):
+                                  ("commissioner", commissioner, SCHEMA.commissioner_labels),
+                                  ("meeting", meeting, ("Meeting",))):
         if node_id is not None:
             require_node(graph, node_id, labels, what)
 
 
 def find_conflicts(graph: OrgGraph, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,
-                   committee: str | None = None, commissioner: str | None = None, date_from: str | None = None,
-                   date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
+                   committee: str | None = None, commissioner: str | None = None, meeting: str | None = None,
+                   date_from: str | None = None, date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
     """The engine's conflicts, in its order. Only the list without dates is kept in the memo: the engine
     orders by date and a date filter only drops whole decisions, so every date range is a filter over
     that one list (distinct dates add nothing to memory)."""
-    every = memo.get(graph, ("conflicts", decision, person, committee, commissioner, max_hops), lambda: conflicts(
-        graph, decision=decision, person=person, committee=committee, commissioner=commissioner, max_hops=max_hops))
+    every = memo.get(graph, ("conflicts", decision, person, committee, commissioner, meeting, max_hops),
+                     lambda: conflicts(graph, decision=decision, person=person, committee=committee,
+                                       commissioner=commissioner, meeting=meeting, max_hops=max_hops))
     if date_from is None and date_to is None:
         return every
     return [c for c in every if (date_from is None or c.date >= date_from) and (date_to is None or c.date <= date_to)]
+
+
+def brief_out(graph: OrgGraph, memo: GraphMemo, meeting_id: str, max_hops: int = 4) -> MeetingBrief:
+    """The chair's brief for a meeting: 404 for an id not in the graph, 422 for a node that is not a Meeting."""
+    problem = meeting_problem(graph, meeting_id)
+    if problem is not None:
+        status = 404 if meeting_id not in graph else 422
+        hint = "; try GET /api/search?q=...&label=Meeting" if status == 404 else "; a brief is for a Meeting"
+        raise ApiError(status, problem + hint)
+    return memo.get(graph, ("brief", meeting_id, max_hops),
+                    lambda: meeting_brief(graph, meeting_id, max_hops=max_hops))
+
+
+def meetings_of(graph: OrgGraph, memo: GraphMemo, committee_id: str) -> list[MeetingSummary]:
+    """A committee's meetings with their counts (conflicts, inquorate items, planned)."""
+    return memo.get(graph, ("committee-meetings", committee_id), lambda: committee_meetings(graph, committee_id))
+
+
+def upcoming_meetings(graph: OrgGraph, memo: GraphMemo, limit: int = 5) -> list[MeetingSummary]:
+    """Meetings with an item still planned, soonest first (the home page's "next meetings")."""
+    return memo.get(graph, ("next-meetings", limit), lambda: next_meetings(graph, limit=limit))
+
+
+def meetings_of_decision(graph: OrgGraph, decision_id: str) -> list[tuple[str, str | None, str | None]]:
+    """The meetings a decision is an agenda item of: (meeting id, name, date), by date."""
+    nodes = graph.g.nodes
+    found = [(m, nodes[m].get("name"), nodes[m].get("date")) for m, _, _ in graph.out_rels(decision_id, ["AT_MEETING"])
+             if m in nodes and nodes[m].get("label") == "Meeting"]
+    return sorted(set(found), key=lambda t: (t[2] or "", t[0]))
 
 
 def decision_out(graph: OrgGraph, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:

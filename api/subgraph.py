@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from orggraph.engine.models import BriefItem, Conflict
 from orggraph.findings import DecisionOut
 from orggraph.graph import OrgGraph
 from orggraph.temporal import is_live, live_or_undated
@@ -78,21 +79,32 @@ def decision_cut(graph: OrgGraph, decision: DecisionOut) -> SubgraphCut:
     if decision.committee_id:
         ids.append(decision.committee_id)
     ids += decision.parties + decision.decision_makers
-    hl_nodes: set[str] = set(decision.parties)
+    return _paths_cut(graph, decision.id, decision.date, ids, decision.parties, decision.conflicts)
+
+
+def item_cut(graph: OrgGraph, item: BriefItem, meeting_id: str, committee_id: str | None) -> SubgraphCut:
+    """An agenda item of a meeting: the decision, the meeting, the committee, the parties and every node
+    on a conflicted member's interest paths (the paths highlighted)."""
+    ids = [item.decision_id, meeting_id, *([committee_id] if committee_id else []), *item.parties]
+    return _paths_cut(graph, item.decision_id, item.date, ids, item.parties, item.conflicts)
+
+
+def _paths_cut(graph: OrgGraph, center: str, date: str | None, ids: list[str], parties: list[str],
+               found: list[Conflict]) -> SubgraphCut:
+    hl_nodes: set[str] = set(parties)
     hl_edges: set[tuple[str, str, str]] = set()
-    for conflict in decision.conflicts:
+    for conflict in found:
         for path in conflict.paths:
             ids += path.node_ids
             hl_nodes |= set(path.node_ids)
             hl_edges |= {(h.from_id, h.type, h.to_id) for h in path.hops}
-    for end, rtype, _ in graph.out_rels(decision.id, ["AWARDED_TO", "AFFECTS"]):
-        hl_edges.add((decision.id, rtype, end))
+    for end, rtype, _ in graph.out_rels(center, ["AWARDED_TO", "AFFECTS"]):
+        hl_edges.add((center, rtype, end))
     sub = induced(graph, [i for i in ids if i in graph], as_of=None)
     # Only relationships live on the decision's date, and those that matter for reading it.
-    drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True)
-            if decision.date and not is_live(d, decision.date)]
+    drop = [(u, v, k) for u, v, k, d in sub.g.edges(keys=True, data=True) if date and not is_live(d, date)]
     sub.g.remove_edges_from(drop)
-    return SubgraphCut(sub, decision.id, highlight_nodes=hl_nodes, highlight_edges=hl_edges)
+    return SubgraphCut(sub, center, highlight_nodes=hl_nodes, highlight_edges=hl_edges)
 
 
 def edges_json(graph: OrgGraph) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

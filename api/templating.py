@@ -11,7 +11,7 @@ from orggraph.schema import SCHEMA
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-PAGE_FOR_LABEL = {"Decision": "decision", "Committee": "committee"}
+PAGE_FOR_LABEL = {"Decision": "decision", "Committee": "committee", "Meeting": "meeting"}
 DECLARATION_TEXT = {"declared": "Declared", "partial": "Partly declared", "undeclared": "Undeclared"}
 PARTICIPATION_TEXT = {"voted": "Voted", "withdrew": "Withdrew", "present": "Present, did not vote",
                       "absent": "Absent", "unknown": "Attendance not recorded"}

@@ -29,16 +29,24 @@ from orggraph.engine import (
     interest_paths,
     quorum,
 )
+from orggraph.engine.models import MeetingBrief
 from orggraph.graph import OrgGraph
 from orggraph.query import RelView, node_detail, to_plain
 
 # CSV columns of each finding, in order (JSON carries every field; nested ones become JSON text).
 CONFLICT_COLUMNS = ["person_id", "person_name", "decision_id", "decision_title", "committee_id", "date",
                     "parties", "interest_types", "direct", "declaration", "declaration_ids", "participation",
-                    "breach", "severity", "score", "explanation", "paths"]
+                    "breach", "severity", "score", "explanation", "paths", "meeting_id", "item", "status",
+                    "recommended_action", "declared_at_meeting", "ruling", "managed", "breach_kinds"]
 AUDIT_COLUMNS = ["person_id", "person_name", "org_id", "org_name", "commissioner_id", "as_of", "committees",
                  "declaration", "declaration_ids", "interest_types", "explanation", "paths"]
 PATH_COLUMNS = ["kind", "n", "interest_type", "length", "nodes", "types"]
+# One row per conflicted member per agenda item of a meeting's brief (items with no conflict: one row).
+BRIEF_COLUMNS = ["meeting_id", "date", "item", "decision_id", "title", "status", "person_id", "person_name",
+                 "interest_types", "declaration", "declared_at_meeting", "recommended_action", "severity",
+                 "breach_kinds", "quorate", "failing", "presiding", "co_optable"]
+# Lists of words that read better joined than as JSON text in a CSV cell or a table.
+JOINED_COLUMNS = frozenset({"breach_kinds", "failing", "co_optable"})
 
 
 # ---- Reports ------------------------------------------------------------------------------------
@@ -142,12 +150,71 @@ def paths_report(graph: OrgGraph, from_id: str, to_id: str, as_of: str, max_hops
     return PathsReport(from_id, to_id, as_of, max_hops, interest, found_any)
 
 
+# ---- Meetings -----------------------------------------------------------------------------------
+def meeting_problem(graph: OrgGraph, meeting_id: str) -> str | None:
+    """Why ``meeting_id`` has no brief (not in the graph, or not a Meeting), or None when it has one.
+    A face tells the two apart by ``meeting_id in graph`` (the API: 404 and 422)."""
+    label = graph.label(meeting_id)
+    if label is None:
+        return f"no meeting with id {meeting_id!r} in the graph"
+    if label != "Meeting":
+        return f"{meeting_id!r} is a {label}, not a Meeting"
+    return None
+
+
+def brief_names(graph: OrgGraph, brief: MeetingBrief) -> dict[str, str]:
+    """The name of every node a brief mentions by id (people, parties, committee, commissioner), for
+    the pages and the printed brief; an id without a name stands for itself."""
+    ids = {brief.meeting_id, brief.committee_id, brief.commissioner_id}
+    if brief.composition is not None:
+        ids |= {m.person_id for m in brief.composition.members}
+    for item in brief.items:
+        q = item.quorum
+        ids |= {item.decision_id, q.presiding, *item.parties, *q.eligible, *q.co_optable}
+        ids |= {e.person_id for e in q.excluded}
+        for c in item.conflicts:
+            ids.add(c.person_id)
+            ids |= {nid for path in c.paths for nid in path.node_ids}
+    names: dict[str, str] = {}
+    for nid in sorted(i for i in ids if i):
+        data = graph.node(nid)
+        if data is not None:
+            names[nid] = str(data.get("name") or data.get("title") or nid)
+    return names
+
+
+def brief_conflicts(brief: MeetingBrief) -> list[Conflict]:
+    """Every conflict of a brief, item by item in agenda order (what `conflicts --meeting` lists)."""
+    return [c for item in brief.items for c in item.conflicts]
+
+
+def brief_rows(brief: MeetingBrief) -> list[dict[str, Any]]:
+    """One CSV row per conflicted member per agenda item; an item with no conflict gets one row."""
+    rows = []
+    for item in brief.items:
+        q = item.quorum
+        common = {"meeting_id": brief.meeting_id, "date": item.date, "item": item.item,
+                  "decision_id": item.decision_id, "title": item.title, "status": item.status,
+                  "quorate": q.quorate, "failing": q.failing, "presiding": q.presiding, "co_optable": q.co_optable}
+        found: list[Conflict | None] = list(item.conflicts) or [None]
+        for c in found:
+            person = {} if c is None else {
+                "person_id": c.person_id, "person_name": c.person_name, "interest_types": c.interest_types,
+                "declaration": c.declaration, "declared_at_meeting": c.declared_at_meeting,
+                "recommended_action": c.recommended_action, "severity": c.severity, "breach_kinds": c.breach_kinds}
+            rows.append({**common, **person})
+    return rows
+
+
 # ---- CSV ----------------------------------------------------------------------------------------
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
     """One CSV/table row: nested values become compact JSON text."""
     out = {}
     for k, v in row.items():
-        out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
+        if k in JOINED_COLUMNS and isinstance(v, list):
+            out[k] = ";".join(str(x) for x in v)  # breach_kinds: "voted_while_conflicted;not_declared_at_meeting"
+        else:
+            out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
     return out
 
 
@@ -166,13 +233,19 @@ def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = 
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "BRIEF_COLUMNS",
     "CONFLICT_COLUMNS",
+    "JOINED_COLUMNS",
     "PATH_COLUMNS",
     "DecisionOut",
     "PathsOut",
     "PathsReport",
+    "brief_conflicts",
+    "brief_names",
+    "brief_rows",
     "decision_report",
     "flatten",
+    "meeting_problem",
     "path_start_problem",
     "paths_report",
     "rows_to_csv",

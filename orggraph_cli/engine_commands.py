@@ -13,7 +13,14 @@ from typing import Any, TypeVar
 import click
 
 from orggraph import engine
-from orggraph.findings import AUDIT_COLUMNS, CONFLICT_COLUMNS, PATH_COLUMNS, path_start_problem, paths_report
+from orggraph.findings import (
+    AUDIT_COLUMNS,
+    CONFLICT_COLUMNS,
+    PATH_COLUMNS,
+    meeting_problem,
+    path_start_problem,
+    paths_report,
+)
 from orggraph.temporal import iso, today
 from orggraph_cli.app import cli, fail, store_from
 from orggraph_cli.output import FORMATS, emit_object, emit_rows
@@ -47,7 +54,7 @@ MAX_HOPS_OPTION = click.option("--max-hops", default=4, show_default=True, type=
                                help="Longest interest path, in relationships.")
 
 
-def _run(fn: Callable[[], T]) -> T:
+def run_engine(fn: Callable[[], T]) -> T:
     """Call the engine; its complaints about ids become one clear line and exit 1."""
     try:
         return fn()
@@ -60,22 +67,25 @@ def _run(fn: Callable[[], T]) -> T:
 @click.option("--person", help="Only this person.")
 @click.option("--committee", help="Only decisions of this committee.")
 @click.option("--commissioner", help="Only decisions of this CCG's, sub-ICB location's or ICB's committees (owner on the decision's date).")
+@click.option("--meeting", help="Only the agenda items of this meeting (the conflicts of its brief).")
 @click.option("--from", "date_from", type=DATE, help="Decisions on or after this date.")
 @click.option("--to", "date_to", type=DATE, help="Decisions on or before this date.")
 @MAX_HOPS_OPTION
 @FORMAT_OPTION
 @click.pass_context
 def conflicts(ctx: click.Context, decision: str | None, person: str | None, committee: str | None,
-              commissioner: str | None, date_from: str | None, date_to: str | None, max_hops: int,
-              fmt: str) -> None:
+              commissioner: str | None, meeting: str | None, date_from: str | None, date_to: str | None,
+              max_hops: int, fmt: str) -> None:
     """Conflicts of interest: each decision-maker with a live interest path to a party of a decision.
 
     Ordered by date, decision, person. JSON is an array of conflict records with their evidence.
     """
     graph = store_from(ctx).graph()
-    found = _run(lambda: engine.conflicts(graph, decision=decision, person=person, committee=committee,
-                                          commissioner=commissioner, date_from=date_from, date_to=date_to,
-                                          max_hops=max_hops))
+    if meeting is not None and (problem := meeting_problem(graph, meeting)) is not None:
+        fail(problem)
+    found = run_engine(lambda: engine.conflicts(graph, decision=decision, person=person, committee=committee,
+                                                commissioner=commissioner, meeting=meeting, date_from=date_from,
+                                                date_to=date_to, max_hops=max_hops))
     emit_rows(found, fmt, CONFLICT_TABLE if fmt == "table" else CONFLICT_COLUMNS, title="conflicts")
 
 
@@ -87,7 +97,7 @@ def conflicts(ctx: click.Context, decision: str | None, person: str | None, comm
 def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
     """Whether a decision's committee was quorate once conflicted members are taken out."""
     graph = store_from(ctx).graph()
-    result = _run(lambda: engine.quorum(graph, decision, max_hops=max_hops))
+    result = run_engine(lambda: engine.quorum(graph, decision, max_hops=max_hops))
     emit_object(result, fmt, title=f"quorum of {decision}")
 
 
@@ -99,7 +109,7 @@ def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
 def composition(ctx: click.Context, committee: str, as_of: str, fmt: str) -> None:
     """A committee's seats on a date and the PCCC rules (lay chair, lay/executive majority)."""
     graph = store_from(ctx).graph()
-    result = _run(lambda: engine.composition(graph, committee, as_of))
+    result = run_engine(lambda: engine.composition(graph, committee, as_of))
     if fmt == "table":
         emit_object(result.model_dump(mode="json", exclude={"members"}), fmt, title=f"composition of {committee}")
         emit_rows(result.members, fmt, title="live seats")
@@ -117,7 +127,7 @@ def audit(ctx: click.Context, commissioner: str, as_of: str, max_hops: int, fmt:
     """Register audit: every committee member's interest in an organisation in the commissioner's
     remit on a date, with its declaration status (undeclared = missing from the register)."""
     graph = store_from(ctx).graph()
-    found = _run(lambda: engine.register_audit(graph, commissioner, as_of, max_hops=max_hops))
+    found = run_engine(lambda: engine.register_audit(graph, commissioner, as_of, max_hops=max_hops))
     emit_rows(found, fmt, AUDIT_TABLE if fmt == "table" else AUDIT_COLUMNS, title=f"audit of {commissioner}")
 
 
@@ -139,7 +149,7 @@ def paths(ctx: click.Context, from_id: str, to_id: str, as_of: str | None, max_h
     problem = path_start_problem(graph, from_id)
     if problem is not None and not any_:
         fail(f"{from_id!r} {problem} (use --any to explore other paths)")
-    report = _run(lambda: paths_report(graph, from_id, to_id, as_of or today(), max_hops, any_))
+    report = run_engine(lambda: paths_report(graph, from_id, to_id, as_of or today(), max_hops, any_))
     if fmt == "json":
         emit_object(report.model(), fmt)
         return
@@ -156,5 +166,5 @@ def scan(ctx: click.Context, as_of: str | None, max_hops: int, fmt: str) -> None
     """The whole graph: every decision's conflicts, quorum and PCCC composition, and a register
     audit of every commissioner; prints the summary."""
     graph = store_from(ctx).graph()
-    summary = _run(lambda: engine.scan(graph, max_hops=max_hops, audit_as_of=as_of))
+    summary = run_engine(lambda: engine.scan(graph, max_hops=max_hops, audit_as_of=as_of))
     emit_object(summary, fmt, title="scan")

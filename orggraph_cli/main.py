@@ -4,6 +4,7 @@ its commands on it when imported, so importing them is what makes the commands e
 from __future__ import annotations
 
 from orggraph_cli import (  # noqa: F401  (imported for their @cli.command() declarations)
+    brief_command,  # brief
     copy_command,  # copy
     demo_command,  # demo
     engine_commands,  # conflicts, quorum, composition, audit, paths, scan

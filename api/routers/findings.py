@@ -60,6 +60,7 @@ def list_conflicts(
     person: Annotated[str | None, Query(max_length=200)] = None,
     committee: Annotated[str | None, Query(max_length=200)] = None,
     commissioner: Annotated[str | None, Query(max_length=200, description="CCG or ICB id")] = None,
+    meeting: Annotated[str | None, Query(max_length=200, description="Only this meeting's agenda items")] = None,
     date_from: Annotated[IsoDate | None, Query(description="Decisions on or after (yyyy-mm-dd)")] = None,
     date_to: Annotated[IsoDate | None, Query(description="Decisions on or before (yyyy-mm-dd)")] = None,
     declaration: Annotated[Literal["declared", "partial", "undeclared"] | None, Query()] = None,
@@ -68,9 +69,10 @@ def list_conflicts(
 ) -> Any:
     """In the engine's order (stable), a page at a time (``limit``, ``offset``; ``total`` counts every match).
     CSV gives every matching row, ignoring limit and offset."""
-    check_conflict_filters(graph, decision=decision, person=person, committee=committee, commissioner=commissioner)
+    check_conflict_filters(graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
+                           meeting=meeting)
     found = find_conflicts(graph, memo, decision=decision, person=person, committee=committee,
-                           commissioner=commissioner, date_from=parse_date(date_from, "date_from"),
+                           commissioner=commissioner, meeting=meeting, date_from=parse_date(date_from, "date_from"),
                            date_to=parse_date(date_to, "date_to"), max_hops=max_hops)
     if declaration is not None or breach is not None:
         found = [c for c in found if (declaration is None or c.declaration == declaration)

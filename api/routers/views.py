@@ -12,19 +12,25 @@ from api.auth import SESSION_COOKIE, Principal, identify, require, sessions_of
 from api.deps import GraphDep, MemoDep, SettingsDep, parse_date, require_node
 from api.problems import ApiError
 from api.service import (
+    brief_out,
     check_conflict_filters,
     committee_overview,
     composition_on,
     decision_out,
     find_conflicts,
+    meetings_of,
+    meetings_of_decision,
     node_out,
+    upcoming_meetings,
 )
-from api.subgraph import decision_cut, ego_network
+from api.subgraph import decision_cut, ego_network, item_cut
 from api.templating import page_url, templates
+from orggraph.findings import brief_names
 from orggraph.graph import OrgGraph
 from orggraph.query import search_graph
 from orggraph.temporal import today
 from viz import build_view, render_fragment
+from viz.brief import brief_title, render_brief_body
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Principal, Depends(require("reader"))]
@@ -49,7 +55,8 @@ def home(request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
          q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     hits = search_graph(graph, q, limit=50) if q else []
     counts = memo.get(graph, ("stats",), graph.stats)
-    return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts)
+    return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts,
+                  upcoming=upcoming_meetings(graph, memo))
 
 
 @router.get("/node/{node_id}", response_class=HTMLResponse)
@@ -61,7 +68,7 @@ def node_page(request: Request, node_id: str, graph: GraphDep, settings: Setting
     view = build_view(cut.graph, element_id="ego-graph", highlight_nodes=cut.highlight_nodes, center=node_id,
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "node.html", title=f"{node.name or node.id} ({node.label})", node=node, hops=hops,
-                  as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee"))
+                  as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee", "Meeting"))
 
 
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)
@@ -76,7 +83,26 @@ def decision_page(request: Request, decision_id: str, graph: GraphDep, memo: Mem
     names = {nid: graph.g.nodes[nid].get("name") or nid for nid in sub.g.nodes}
     labels = {nid: graph.g.nodes[nid]["label"] for nid in sub.g.nodes}
     return render(request, "decision.html", title=f"Decision: {decision.title or decision.id}", d=decision,
-                  names=names, labels=labels, graph_html=render_fragment(view))
+                  names=names, labels=labels, graph_html=render_fragment(view),
+                  meetings=meetings_of_decision(graph, decision_id))
+
+
+@router.get("/meeting/{meeting_id}", response_class=HTMLResponse)
+def meeting_page(request: Request, meeting_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+                 _: Reader) -> HTMLResponse:
+    """The chair's brief on screen, each conflicted item with the graph of its interest paths."""
+    brief = brief_out(graph, memo, meeting_id)
+    url = _label_url(graph)
+    graphs = {}
+    for n, item in enumerate(brief.items, 1):
+        if item.conflicts:
+            cut = item_cut(graph, item, brief.meeting_id, brief.committee_id)
+            view = build_view(cut.graph, element_id=f"item-graph-{n}", highlight_nodes=cut.highlight_nodes,
+                              highlight_edges=cut.highlight_edges, center=item.decision_id, node_url=url,
+                              max_nodes=settings.view_max_nodes)
+            graphs[item.decision_id] = render_fragment(view)
+    body = render_brief_body(brief, brief_names(graph, brief), url, graphs)
+    return render(request, "meeting.html", title=brief_title(brief), brief=brief, body=body)
 
 
 @router.get("/committee/{committee_id}", response_class=HTMLResponse)
@@ -91,6 +117,7 @@ def committee_page(request: Request, committee_id: str, graph: GraphDep, memo: M
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "committee.html", title=f"Committee: {data.get('name') or committee_id}",
                   committee_id=committee_id, committee=data, comp=comp, seats=overview.seats,
+                  meetings=meetings_of(graph, memo, committee_id),
                   decisions=overview.decisions, owners=overview.owners, as_of=on, graph_html=render_fragment(view))
 
 
