@@ -32,7 +32,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(store_path: Path) -> TestClient:
-    return TestClient(create_app(Settings(), store=EmbeddedStore(store_path)), raise_server_exceptions=False)
+    return TestClient(create_app(Settings(), store=EmbeddedStore(store_path)), raise_server_exceptions=False,
+                      base_url="http://localhost")
 
 
 def without_clock(brief: dict) -> dict:
