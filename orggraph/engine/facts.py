@@ -45,7 +45,8 @@ class AtMeeting(NamedTuple):
     breach_kinds: list[BreachKind]
 
 
-NOT_MINUTED = AtMeeting(None, None, None, [])
+NOT_MINUTED = AtMeeting(None, None, None, [])  # shared: never mutate their lists
+VOTED_NOT_MINUTED = AtMeeting(None, None, None, ["voted_while_conflicted"])
 
 
 class DeclarationVerdict(NamedTuple):

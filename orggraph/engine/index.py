@@ -141,6 +141,7 @@ class Index:
     # Caches filled on demand: (person, max_hops) -> {target org: [paths, sorted]}.
     path_cache: dict[tuple[str, int], dict[str, list[StaticPath]]] = field(default_factory=dict)
     hop_cache: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    rule_cache: dict[str | None, Any] = field(default_factory=dict)  # committee -> its QuorumRule
 
 
 def _stamp(g: nx.MultiDiGraph) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from orggraph.engine.facts import (
     OUT_OF_THE_VOTE,
     PARTICIPATION_POINTS,
     TYPE_POINTS,
+    VOTED_NOT_MINUTED,
     AtMeeting,
     CompositionCount,
     DeclarationVerdict,
@@ -188,6 +189,15 @@ def person_conflict(ix: Index, info: DecisionInfo, person: str, max_hops: int) -
                  at_meeting(ix, info, person, took_part))
 
 
+def logged(ix: Index, info: DecisionInfo) -> bool:
+    """Whether a declarations log was taken at one of the decision's meetings."""
+    for m in info.meetings:
+        meeting = ix.meetings.get(m)
+        if meeting is not None and meeting.declarations_recorded:
+            return True
+    return False
+
+
 def recommended_action(paths: list[StaticPath]) -> RecommendedAction:
     """``exclude`` (leave the room) when any interest path is financial, else ``no_vote``."""
     for p in paths:
@@ -200,24 +210,21 @@ def at_meeting(ix: Index, info: DecisionInfo, person: str, took_part: Participat
     """The minutes' side of a conflict (README "Meetings"): declared at the meeting (None without a
     declarations log), the ruling, whether it was managed, and the breach kinds that apply."""
     decl = info.declared_at.get(person)
+    if decl is None and info.status != "planned" and not logged(ix, info):  # the common case: no minutes
+        return VOTED_NOT_MINUTED if took_part == "voted" else NOT_MINUTED
     ruling = cast(MeetingAction, decl.action) if decl is not None and decl.action else None
     if info.status == "planned":  # declared in advance, or not known yet; nothing can be a breach
         return AtMeeting(True, ruling, None, []) if decl is not None else NOT_MINUTED
-    declared: bool | None = True if decl is not None else None
-    if decl is None:
-        for m in info.meetings:
-            meeting = ix.meetings.get(m)
-            if meeting is not None and meeting.declarations_recorded:
-                declared = False
+    declared = decl is not None  # else the meeting's declarations log was taken (see above)
     voted = took_part == "voted"
     kinds: list[BreachKind] = []
     if voted:
         kinds.append("voted_while_conflicted")
-    if declared is False and took_part != "absent":
+    if not declared and took_part != "absent":
         kinds.append("not_declared_at_meeting")
     if voted and ruling in OUT_OF_THE_VOTE:
         kinds.append("acted_against_ruling")
-    managed = None if declared is None else bool(declared and ruling in OUT_OF_THE_VOTE and not voted)
+    managed = declared and ruling in OUT_OF_THE_VOTE and not voted
     return AtMeeting(declared, ruling, managed, kinds)
 
 
@@ -237,10 +244,13 @@ def _rule(quorum_rule: object, quorum: object, quorum_lay: object) -> QuorumRule
     return rule_of({"quorum_rule": quorum_rule, "quorum": quorum, "quorum_lay": quorum_lay})
 
 
-def committee_rule(graph: OrgGraph, committee: str | None) -> QuorumRule:
+def committee_rule(graph: OrgGraph, ix: Index, committee: str | None) -> QuorumRule:
     """The committee's quorum rule (``quorum_rule``, else the shorthand; none recorded: total 0)."""
-    spec = graph.g.nodes[committee] if committee else {}
-    return _rule(spec.get("quorum_rule"), spec.get("quorum"), spec.get("quorum_lay"))
+    rule: QuorumRule | None = ix.rule_cache.get(committee)
+    if rule is None:
+        spec = graph.g.nodes[committee] if committee else {}
+        rule = ix.rule_cache[committee] = _rule(spec.get("quorum_rule"), spec.get("quorum"), spec.get("quorum_lay"))
+    return rule
 
 
 def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Container[str]) -> QuorumCount:
@@ -277,14 +287,14 @@ def quorum_count(graph: OrgGraph, ix: Index, info: DecisionInfo, conflicted: Con
     eligible: dict[str, frozenset[str]] = {}
     excluded: list[Exclusion] = []
     for person in sorted(words.keys() | deputies.keys()) if deputies else sorted(words):
-        place = deputies.get(person, person)
+        place = deputies.get(person, person) if deputies else person
         if att.recorded and person not in att.present:
             excluded.append(Exclusion(person, member_type[place], "absent"))
         elif person in conflicted:
             excluded.append(Exclusion(person, member_type[place], "conflict"))
         else:
             eligible[person] = words[place]
-    return QuorumCount(info.committee, committee_rule(graph, info.committee), att.recorded, eligible, excluded,
+    return QuorumCount(info.committee, committee_rule(graph, ix, info.committee), att.recorded, eligible, excluded,
                        deputies)
 
 
