@@ -49,3 +49,35 @@ def test_meeting_page_shows_the_brief(chrome: Any, meeting_server: LiveServer, a
     pdf = httpx.get(pdf_href, timeout=60)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert_only_the_app(requested_urls(driver), meeting_server)
+
+
+def test_the_demo_next_meeting_page_shows_its_brief(chrome: Any, live_server: LiveServer, demo_store_path: Path
+                                                    ) -> None:
+    """The demo's next meeting (the one its summary names) on screen: every item in agenda order, every
+    conflicted member, the failing clause, who presides and who could be co-opted, as the engine says."""
+    from selenium.webdriver.common.by import By
+
+    from orggraph import engine
+    from orggraph.stores.embedded import EmbeddedStore
+
+    graph = EmbeddedStore(demo_store_path).graph()
+    upcoming = engine.next_meetings(graph, limit=1)
+    assert upcoming, "the demo plans a meeting"
+    brief = engine.meeting_brief(graph, upcoming[0].meeting_id)
+    driver = chrome
+    open_graph_page(driver, f"{live_server.url}/meeting/{brief.meeting_id}", "item-graph-1")
+    main = driver.find_element(By.TAG_NAME, "main").text
+    headings = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "section.item h2")]
+    assert headings == [f"{i.item}: {i.title}" for i in brief.items]
+    for item in brief.items:
+        for c in item.conflicts:
+            assert c.person_name and c.person_name in main
+        for clause in item.quorum.failing:
+            assert clause in main
+        for person in item.quorum.co_optable:
+            assert str(graph.g.nodes[person]["name"]) in main
+        if item.quorum.presiding:
+            assert str(graph.g.nodes[item.quorum.presiding]["name"]) in main
+    assert any(i.quorum.co_optable for i in brief.items) and any(i.quorum.presiding_role == "vice_chair"
+                                                                 for i in brief.items)
+    assert_only_the_app(requested_urls(driver), live_server)

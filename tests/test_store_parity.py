@@ -333,6 +333,7 @@ def _records_of(graph: OrgGraph) -> list[Any]:
 @needs_engine
 def test_engine_parity_on_the_demo_world(pair: Pair, tmp_path: Path) -> None:
     from loaders.register import write_register_xlsx
+    from orggraph_cli.demo_files import write_log
     from orggraph_demo import generate
 
     world = generate("demo")
@@ -341,10 +342,15 @@ def test_engine_parity_on_the_demo_world(pair: Pair, tmp_path: Path) -> None:
     # The registers of interests as the demo writes them: declarations are matched by name on load.
     files += [write_register_xlsx(tmp_path / "world" / reg.filename, reg.entries, title=reg.title)
               for reg in world.registers]
+    # And the minutes' declarations logs, last (they name meetings, agenda items and people).
+    files += [write_log(log, tmp_path / "world" / log.filename) for log in world.logs]
     load_both(pair, files)
     assert_same_graph(pair[1].graph(), fresh_graph(pair[0]))
     results = assert_same_engine_results(*pair)
     assert results["conflicts"], "the demo world plants conflicts; finding none means nothing was compared"
+    kinds = {k for brief in results["briefs"].values() for item in brief["items"] for c in item["conflicts"]
+             for k in c["breach_kinds"]}
+    assert kinds == {"voted_while_conflicted", "not_declared_at_meeting", "acted_against_ruling"}, kinds
 
 
 @needs_engine

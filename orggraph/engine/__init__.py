@@ -41,7 +41,7 @@ proximity                      1 when the person holds the interest in the party
 
 ``high`` from 7 (e.g. financial + undeclared + voted = 9, or 10 when held in the party itself;
 financial + partial + present = 7),
-``medium`` 4 to 6 (every breach scores at least 4, so a breach is never ``low``), ``low`` up to 3
+``medium`` 4 to 6 (every vote while conflicted scores at least 4, so it is never ``low``), ``low`` up to 3
 (e.g. a declared financial interest two links away, where the member withdrew = 3; 4 if held in the
 party itself).
 
