@@ -2,7 +2,8 @@
 
 This module imports no backend; the factory that picks one lives in :mod:`orggraph.stores`. Every
 backend passes the same test suite (tests/test_store_parity.py). The engine never talks to a store:
-callers take a graph snapshot with :meth:`Store.graph` and hand it to the algorithms.
+callers take a graph with :meth:`Store.graph` (everything: the scan, export) or, for one question, with
+:meth:`Store.neighbourhood` (the bounded subgraph that question needs), and hand it to the algorithms.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from orggraph.errors import StoreError, StoreUnavailable
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, search_graph
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, QUESTIONS, Question, graph_question
 
 
 class Store(ABC):
@@ -51,6 +53,14 @@ class Store(ABC):
     def stats(self) -> dict[str, dict[str, int]]:
         return self.graph().stats()
 
+    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+        """The bounded subgraph that answers one ``question`` (``decision``, ``meeting``, ``person`` or
+        ``committee``) about ``node_id`` with interest paths of at most ``max_hops``: the engine gives
+        the same answer on it as on :meth:`graph` (see :mod:`orggraph.stores.neighbourhood` for what
+        each question gathers). This default gathers it from the whole graph in memory; a backend that
+        can read less overrides it with its own :class:`~orggraph.stores.neighbourhood.Fetch`."""
+        return graph_question(self.graph(), question, node_id, max_hops)
+
     def node(self, node_id: str) -> NodeDetail | None:
         return node_detail(self.graph(), node_id)
 
@@ -67,4 +77,4 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["Store", "StoreError", "StoreUnavailable"]
+__all__ = ["QUESTIONS", "Question", "Store", "StoreError", "StoreUnavailable"]

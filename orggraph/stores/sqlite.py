@@ -10,7 +10,8 @@ Readers in other processes go on reading the last committed state while a load r
 ``graph()`` reads the whole snapshot once and keeps it until the change counter (a row in ``meta``,
 bumped by every committed write, whoever made it) moves; this store's own writes bring the kept
 snapshot forward in memory instead of reading it again. ``stats``, ``node`` and ``search`` are
-answered by SQL without reading the whole graph.
+answered by SQL without reading the whole graph, and so is ``neighbourhood`` (one question's subgraph,
+gathered by typed steps over the primary key and the ``("end", type)`` index, in one read transaction).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, s
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores import sqlite_sql as sql
 from orggraph.stores.base import Store, StoreError
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
 
 BUSY_TIMEOUT = 600.0  # seconds a writer waits for another writer (the JSON store's lock waits as long)
 
@@ -152,6 +154,12 @@ class SQLiteStore(Store):
             if db is None:
                 return None
             return node_detail(sql.neighbourhood(db, node_id, self.schema), node_id)
+
+    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+        with self._reading("reading a neighbourhood") as db:
+            if db is None:
+                return OrgGraph(schema=self.schema)
+            return gather(sql.RowFetch(db), self.schema, question, node_id, max_hops)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         if not normalise_text(text):

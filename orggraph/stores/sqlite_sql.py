@@ -189,3 +189,25 @@ def search_candidates(db: sqlite3.Connection, text: str, schema: Schema) -> OrgG
     containing it), found over the folded columns without reading any properties' JSON."""
     q = fold(text)
     return rows_graph(db.execute(SEARCH, (q, len(q), q, q)), [], schema)
+
+
+class RowFetch:
+    """:class:`orggraph.stores.neighbourhood.Fetch` over the tables: nodes by primary key, a node's
+    relationships of some types by the ``(start, type)`` primary key or the ``("end", type)`` index."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def nodes(self, ids: Iterable[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for nid, label, props in nodes_by_id(self.db, ids):
+            yield nid, label, orjson.loads(props)
+
+    def rels(self, ids: Iterable[str], types: Iterable[str], out: bool
+             ) -> Iterator[tuple[str, str, str, str, dict[str, Any]]]:
+        column = "start" if out else '"end"'
+        kinds = sorted(types)
+        for part in chunks(sorted(set(ids)), CHUNK - len(kinds)):
+            query = (f'SELECT start, type, "end", key, props FROM rels WHERE {column} IN ({",".join("?" * len(part))})'
+                     f' AND type IN ({",".join("?" * len(kinds))})')
+            for start, rtype, end, key, props in self.db.execute(query, [*part, *kinds]):
+                yield start, rtype, end, key, orjson.loads(props)

@@ -1,0 +1,272 @@
+"""Neighbourhood queries: the bounded subgraph one question needs, gathered by typed steps.
+
+A single question (one decision, one meeting, one person, one committee) only touches the nodes within
+``max_hops`` of the people involved. :func:`gather` walks out from the question's node by typed steps,
+each a batch of "these nodes' relationships of these types, this way round", and returns the
+:class:`OrgGraph` of everything it met: every node and relationship the engine could use to answer the
+question, exactly as stored (so the engine's answer on it equals its answer on the whole graph; see
+tests/test_neighbourhood.py), and nothing it could not use beyond a few cheap rows (all the seats of a
+committee, all the relationships of a decision).
+
+The walk is written once here; a store supplies only the two primitives of :class:`Fetch` (nodes by
+id; relationships by (node, type) one way round), each over its own indexes: networkx adjacency for the
+in-memory graph (:class:`GraphFetch`), indexed SQL for SQLite, typed Cypher for Neo4j.
+
+What each question gathers (the rules are the engine's, README "Semantics"):
+
+- **decision**: the decision, its ``DECIDED_BY`` committees, ``AT_MEETING`` meetings (their
+  ``HELD_BY`` committees and ``ATTENDED``), parties, votes, withdrawals and ``DECLARED_AT`` (with the
+  nodes a ruling or a deputy's seat names); each committee's ``COMMITTEE_OF`` (with its commissioners)
+  and every ``SITS_ON``; then the interest neighbourhood of each possible decision-maker (a seat live on
+  the decision's date, or a vote).
+- **interest neighbourhood** of people: ``FAMILY_OF`` either way, the provider-interest edges of them
+  and their relatives, then org-to-org interest edges forwards while within ``max_hops``; their
+  ``DECLARED`` register entries and what those ``CONCERNS``.
+- **meeting**: the meeting, its ``HELD_BY`` committees, every agenda item as a decision; the
+  composition of its committee; and for co-opting: the other committees of each item's commissioners,
+  their seats, and the interest neighbourhood of each voting member live on an item's date.
+- **person**: their interest neighbourhood; their seats, and every decision of those committees or
+  that they voted on (each decision's own relationships, without the other makers' neighbourhoods).
+- **committee**: the committee, its ``COMMITTEE_OF`` with the commissioners and every ``SITS_ON``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, Literal, Protocol
+
+import networkx as nx
+
+from orggraph.graph import OrgGraph
+from orggraph.models import rel_key
+from orggraph.schema import Schema
+from orggraph.temporal import is_live
+
+Question = Literal["decision", "meeting", "person", "committee"]
+QUESTIONS: tuple[Question, ...] = ("decision", "meeting", "person", "committee")
+DEFAULT_HOPS = 4  # the engine's default (orggraph.engine.facts.DEFAULT_MAX_HOPS)
+
+NodeRow = tuple[str, str, dict[str, Any]]  # id, label, properties
+RelRow = tuple[str, str, str, str, dict[str, Any]]  # start, type, end, identity key ("" or a date), properties
+
+DECISION_OUT = frozenset({"DECIDED_BY", "AT_MEETING", "AWARDED_TO", "AFFECTS"})
+DECISION_IN = frozenset({"VOTED_ON", "WITHDREW_FROM", "DECLARED_AT"})
+MAKER_OF = frozenset({"SITS_ON"})
+# Properties of a relationship that name another node the explanation words by name.
+NAMED_BY = ("ruled_by", "deputy_for")
+
+
+class Fetch(Protocol):
+    """The two reads a store answers for :func:`gather`, each over its indexes."""
+
+    def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]:
+        """The nodes among ``ids`` that exist."""
+        ...
+
+    def rels(self, ids: Collection[str], types: Collection[str], out: bool) -> Iterable[RelRow]:
+        """Every relationship of one of ``types`` starting (``out``) or ending at one of ``ids``."""
+        ...
+
+
+class GraphFetch:
+    """:class:`Fetch` over a graph in memory (the JSON store's, or any snapshot)."""
+
+    def __init__(self, graph: OrgGraph):
+        self.g: nx.MultiDiGraph = graph.g
+
+    def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]:
+        nodes = self.g.nodes
+        for nid in ids:
+            data = nodes.get(nid)
+            if data is not None:
+                yield nid, data["label"], {k: v for k, v in data.items() if k != "label"}
+
+    def rels(self, ids: Collection[str], types: Collection[str], out: bool) -> Iterable[RelRow]:
+        adj = self.g._succ if out else self.g._pred
+        for nid in ids:
+            for other, keyed in adj.get(nid, {}).items():
+                for key, data in keyed.items():
+                    if data["type"] in types:
+                        start, end = (nid, other) if out else (other, nid)
+                        props = {k: v for k, v in data.items() if k != "type"}
+                        yield start, data["type"], end, key.partition("|")[2], props
+
+
+class Gather:
+    """The nodes and relationships met so far, and the typed steps that meet more."""
+
+    def __init__(self, fetch: Fetch, schema: Schema):
+        self.fetch, self.schema = fetch, schema
+        self.nodes: dict[str, NodeRow] = {}
+        self.rels: dict[tuple[str, str, str], RelRow] = {}
+        self.asked: dict[tuple[str, str, bool], list[RelRow]] = {}  # (node, types, out) -> what it gave
+        self.provider = schema.rel_types_of_class("provider_interest")
+        self.org = schema.rel_types_of_class("org_interest")
+        self.personal = schema.rel_types_of_class("personal_link")
+
+    def label(self, nid: str) -> str | None:
+        row = self.nodes.get(nid)
+        return row[1] if row is not None else None
+
+    def add_nodes(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if isinstance(i, str) and i not in self.nodes})
+        if wanted:
+            for row in self.fetch.nodes(wanted):
+                self.nodes[row[0]] = row
+
+    def step(self, ids: Iterable[str], types: Collection[str], out: bool, rel_class: str | None = None
+             ) -> list[RelRow]:
+        """The relationships of ``types`` out of (or into) ``ids``, with the nodes at their other ends;
+        with ``rel_class``, only those the schema puts in that class (the others are not kept). Each
+        (node, types, way) is fetched once; asking again answers from what was met."""
+        tag = ",".join(sorted(types)) + f"/{rel_class}"
+        ids = sorted(set(ids))
+        todo = [i for i in ids if (i, tag, out) not in self.asked]
+        for i in todo:
+            self.asked[(i, tag, out)] = []
+        rows = list(self.fetch.rels(todo, types, out)) if todo else []
+        self.add_nodes(r[2] if out else r[0] for r in rows)
+        for row in rows:
+            start, rtype, end, key, _ = row
+            if rel_class is not None:
+                fl, tl = self.label(start), self.label(end)
+                variant = self.schema.classify(rtype, fl, tl) if fl and tl else None
+                if variant is None or variant.rel_class != rel_class:
+                    continue
+            self.rels[(start, end, rel_key(rtype, key))] = row
+            self.asked[(start if out else end, tag, out)].append(row)
+        return [row for i in ids for row in self.asked[(i, tag, out)]]
+
+    def graph(self) -> OrgGraph:
+        """What was met, as a graph (nodes by id, relationships in the whole graph's order)."""
+        g = nx.MultiDiGraph()
+        for nid in sorted(self.nodes):
+            _, label, props = self.nodes[nid]
+            g.add_node(nid, label=label, **props)
+        for (start, end, key) in sorted(self.rels):
+            _, rtype, _, _, props = self.rels[(start, end, key)]
+            g.add_edge(start, end, key=key, type=rtype, **props)
+        return OrgGraph(g, self.schema)
+
+    # ---- the walks ------------------------------------------------------------------------------
+    def interests(self, people: Iterable[str], max_hops: int) -> None:
+        """The interest neighbourhood of ``people``: the edges any interest path of at most ``max_hops``
+        from one of them could take, and their register entries."""
+        people = sorted({p for p in people if self.label(p) == "Person"})
+        if not people:
+            return
+        depth: dict[str, int] = {}  # organisation -> fewest edges from one of the people
+        for row in self.step(people, self.provider, True, "provider_interest"):
+            depth[row[2]] = 1
+        if max_hops >= 2:
+            relatives = {r[2] for r in self.step(people, self.personal, True, "personal_link")}
+            relatives |= {r[0] for r in self.step(people, self.personal, False, "personal_link")}
+            for row in self.step(sorted(relatives), self.provider, True, "provider_interest"):
+                depth.setdefault(row[2], 2)
+        for d in range(1, max_hops):
+            frontier = sorted(o for o, k in depth.items() if k == d)
+            for row in self.step(frontier, self.org, True, "org_interest"):
+                depth.setdefault(row[2], d + 1)
+        declarations = [r[2] for r in self.step(people, ("DECLARED",), True)]
+        self.step(declarations, ("CONCERNS",), True)
+
+    def committees(self, ids: Iterable[str]) -> list[RelRow]:
+        """Each committee with its commissioners (``COMMITTEE_OF``) and every seat on it; the seats."""
+        ids = sorted({c for c in ids if self.label(c) == "Committee"})
+        self.step(ids, ("COMMITTEE_OF",), True)
+        seats = self.step(ids, MAKER_OF, False)
+        self.add_nodes(r[4].get("deputy_for") for r in seats)
+        return [r for r in self.rels.values() if r[1] == "SITS_ON" and r[2] in ids]
+
+    def decisions(self, ids: Iterable[str]) -> dict[str, str]:
+        """The decisions' own relationships, meetings and committees (not their makers' interests); each
+        decision's date, by id."""
+        ids = sorted(set(ids))
+        self.add_nodes(ids)
+        ids = [d for d in ids if self.label(d) == "Decision"]
+        outs = self.step(ids, DECISION_OUT, True)
+        ins = self.step(ids, DECISION_IN, False)
+        self.add_nodes(r[4].get(p) for r in ins for p in NAMED_BY)
+        meetings = sorted({r[2] for r in outs if r[1] == "AT_MEETING"})
+        held = self.step(meetings, ("HELD_BY",), True)
+        self.step(meetings, ("ATTENDED",), False)
+        self.committees([r[2] for r in outs if r[1] == "DECIDED_BY"] + [r[2] for r in held])
+        return {d: str(self.nodes[d][2].get("date") or "") for d in ids}
+
+    def makers(self, dates: dict[str, str]) -> set[str]:
+        """Everyone who could make one of these decisions: a seat on one of its committees (or its
+        meetings' committees) live on its date, or a vote on it (a superset of the engine's makers)."""
+        out: set[str] = set()
+        for d, on in dates.items():
+            committees = {r[2] for r in self.rels.values() if r[0] == d and r[1] == "DECIDED_BY"}
+            meetings = {r[2] for r in self.rels.values() if r[0] == d and r[1] == "AT_MEETING"}
+            committees |= {r[2] for r in self.rels.values() if r[0] in meetings and r[1] == "HELD_BY"}
+            out |= {r[0] for r in self.rels.values() if r[1] == "SITS_ON" and r[2] in committees and is_live(r[4], on)}
+            out |= {r[0] for r in self.rels.values() if r[2] == d and r[1] == "VOTED_ON"}
+        return out
+
+
+def _decision(ga: Gather, decision: str, max_hops: int) -> None:
+    ga.interests(ga.makers(ga.decisions([decision])), max_hops)
+
+
+def _meeting(ga: Gather, meeting: str, max_hops: int) -> None:
+    ga.add_nodes([meeting])
+    if ga.label(meeting) != "Meeting":
+        return
+    items = [r[0] for r in ga.step([meeting], ("AT_MEETING",), False)]
+    held = [r[2] for r in ga.step([meeting], ("HELD_BY",), True)]
+    dates = ga.decisions(items)
+    ga.committees(held)
+    ga.interests(ga.makers(dates), max_hops)
+    # Co-opting: the other committees of the item committees' commissioners, and their voting members.
+    item_committees = {r[2] for r in ga.rels.values() if r[1] in ("DECIDED_BY", "HELD_BY")}
+    commissioners = {r[2] for r in ga.rels.values() if r[1] == "COMMITTEE_OF" and r[0] in item_committees}
+    others = [r[0] for r in ga.step(sorted(commissioners), ("COMMITTEE_OF",), False)]
+    seats = ga.committees(others)
+    on = set(dates.values())
+    ga.interests({s[0] for s in seats if s[4].get("voting") and any(is_live(s[4], d) for d in on)}, max_hops)
+
+
+def _person(ga: Gather, person: str, max_hops: int) -> None:
+    ga.add_nodes([person])
+    if ga.label(person) != "Person":
+        return
+    ga.interests([person], max_hops)
+    committees = [r[2] for r in ga.step([person], MAKER_OF, True)]
+    ga.committees(committees)
+    decided = [r[0] for r in ga.step(committees, ("DECIDED_BY",), False)]
+    meetings = [r[0] for r in ga.step(committees, ("HELD_BY",), False)]
+    on_agenda = [r[0] for r in ga.step(meetings, ("AT_MEETING",), False)]
+    voted = [r[2] for r in ga.step([person], ("VOTED_ON",), True)]
+    ga.decisions(decided + on_agenda + voted)
+
+
+def _committee(ga: Gather, committee: str, max_hops: int) -> None:
+    ga.add_nodes([committee])
+    ga.committees([committee])
+
+
+WALKS = {"decision": _decision, "meeting": _meeting, "person": _person, "committee": _committee}
+
+
+def gather(fetch: Fetch, schema: Schema, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+    """The subgraph that answers ``question`` about ``node_id`` within ``max_hops`` (see the module
+    docstring); an empty graph when the node does not exist, the node alone when it is of another kind."""
+    if question not in WALKS:
+        raise ValueError(f"question: expected one of {', '.join(QUESTIONS)}, got {question!r}")
+    ga = Gather(fetch, schema)
+    hops = max_hops if isinstance(max_hops, int) and max_hops >= 1 else DEFAULT_HOPS
+    WALKS[question](ga, node_id, min(hops, 32))
+    ga.add_nodes([node_id])
+    return ga.graph()
+
+
+def graph_question(graph: OrgGraph, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+    """:func:`gather` over a graph in memory."""
+    return gather(GraphFetch(graph), graph.schema, question, node_id, max_hops)
+
+
+def chunked(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

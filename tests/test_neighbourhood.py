@@ -1,0 +1,222 @@
+"""Neighbourhood queries (issue 12 item 1): one question answered on the subgraph a store gathers for it
+gives exactly the answer it gives on the whole graph.
+
+For every decision (conflicts, quorum, makers, parties), person (conflicts, interest paths on several
+days), committee (composition on several days) and meeting (the chair's brief and the names it prints),
+at max_hops 1 to 4, on: the hypothesis worlds of tests/test_engine_properties.py and of the parity suite
+(random labels and edges, loaded from graph CSVs), the meetings engine's world (deputies, declarations
+logs, rulings, co-opting) and the demo world with its registers and minutes; each on the JSON store, on
+SQLite, and (marked ``neo4j``) on Neo4j. Then what a neighbourhood holds: no more than it needs (it
+leaves out a stranger's interests, structure edges and other committees' decisions).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from loaders.pipeline import load_paths
+from orggraph import engine
+from orggraph.errors import OrgGraphError
+from orggraph.findings import brief_names
+from orggraph.graph import OrgGraph
+from orggraph.models import Record
+from orggraph.stores.base import Store
+from orggraph.stores.embedded import EmbeddedStore
+from orggraph.stores.neighbourhood import graph_question
+from orggraph.stores.sqlite import SQLiteStore
+from tests.test_engine_properties import build, worlds
+from tests.test_store_parity import random_world, write_world_files
+
+DAYS = ("2019-06-01", "2019-09-05", "2020-01-01")
+Ask = Callable[[str, str, int], OrgGraph]
+
+
+def dump(x: Any) -> Any:
+    if isinstance(x, list):
+        return [dump(i) for i in x]
+    return x.model_dump(mode="json") if hasattr(x, "model_dump") else x
+
+
+def outcome(fn: Callable[[], Any]) -> Any:
+    """The answer, or the error's type and words (an unknown id must fail the same way on both)."""
+    try:
+        return dump(fn())
+    except OrgGraphError as exc:
+        return (type(exc).__name__, str(exc))
+
+
+def answers(graph: OrgGraph, ask: Ask, hops: tuple[int, ...] = (1, 2, 4), days: tuple[str, ...] = DAYS
+            ) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+    """(what was asked, the answer on the whole graph, the answer on its neighbourhood) for every single
+    question about every node of ``graph`` (and an id that is in no graph)."""
+    def ids(label: str) -> list[str]:
+        return sorted(n for n, _ in graph.nodes(label)) + ["NO-SUCH-ID"]
+
+    for h in hops:
+        for d in ids("Decision"):
+            sub = ask("decision", d, h)
+            yield ("conflicts", d, h), outcome(lambda: engine.conflicts(graph, decision=d, max_hops=h)), \
+                outcome(lambda: engine.conflicts(sub, decision=d, max_hops=h))
+            yield ("quorum", d, h), outcome(lambda: engine.quorum(graph, d, h)), outcome(lambda: engine.quorum(sub, d, h))
+        for p in ids("Person"):
+            sub = ask("person", p, h)
+            yield ("person", p, h), outcome(lambda: engine.conflicts(graph, person=p, max_hops=h)), \
+                outcome(lambda: engine.conflicts(sub, person=p, max_hops=h))
+            for on in days:
+                yield ("paths", p, h, on), outcome(lambda: engine.interest_paths(graph, p, as_of=on, max_hops=h)), \
+                    outcome(lambda: engine.interest_paths(sub, p, as_of=on, max_hops=h))
+        for m in ids("Meeting"):
+            sub = ask("meeting", m, h)
+            yield ("brief", m, h), outcome(lambda: brief(graph, m, h)), outcome(lambda: brief(sub, m, h))
+    for d in ids("Decision"):
+        sub = ask("decision", d, 4)
+        yield ("makers", d), outcome(lambda: engine.decision_makers(graph, d)), \
+            outcome(lambda: engine.decision_makers(sub, d))
+        yield ("parties", d), outcome(lambda: engine.decision_parties(graph, d)), \
+            outcome(lambda: engine.decision_parties(sub, d))
+    for c in ids("Committee"):
+        sub = ask("committee", c, 4)
+        for on in days:
+            yield ("composition", c, on), outcome(lambda: engine.composition(graph, c, on)), \
+                outcome(lambda: engine.composition(sub, c, on))
+
+
+def brief(graph: OrgGraph, meeting: str, max_hops: int) -> Any:
+    result = engine.meeting_brief(graph, meeting, max_hops=max_hops)
+    return dump(result), brief_names(graph, result)
+
+
+def assert_same_answers(graph: OrgGraph, ask: Ask, **kw: Any) -> int:
+    """Every single question's answer on its neighbourhood equals the whole graph's; how many compared."""
+    n = 0
+    for what, whole, sub in answers(graph, ask, **kw):
+        assert sub == whole, what
+        n += 1
+    return n
+
+
+def store_asker(store: Store) -> Ask:
+    return lambda question, nid, h: store.neighbourhood(question, nid, max_hops=h)  # type: ignore[arg-type]
+
+
+def memory_asker(graph: OrgGraph) -> Ask:
+    return lambda question, nid, h: graph_question(graph, question, nid, h)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "embedded":
+        yield EmbeddedStore(tmp_path / "graph.json")
+    elif request.param == "sqlite":
+        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
+            yield lite
+    else:
+        yield request.getfixturevalue("neo4j_store")
+
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+# ---- the engine's property worlds --------------------------------------------------------------------
+@SETTINGS
+@given(worlds())
+def test_subgraph_answers_equal_whole_graph_answers_on_property_worlds(world: dict[str, list[Record]]) -> None:
+    g = build(world["links"], world["decision"], world["declarations"])
+    assert assert_same_answers(g, memory_asker(g)) > 0
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(worlds())
+def test_each_store_gathers_the_same_neighbourhood_answers(store: Store, world: dict[str, list[Record]]) -> None:
+    store.clear()
+    records = [r for part in (world["links"], world["decision"], world["declarations"]) for r in part]
+    g = build(records)
+    store.write([*g.records()])
+    assert assert_same_answers(store.graph(), store_asker(store), hops=(1, 4)) > 0
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(world=random_world())
+def test_subgraph_answers_on_random_labelled_worlds(store: Store, tmp_path: Path,
+                                                    world: tuple[list[list[str]], list[list[str]]]) -> None:
+    """The parity suite's worlds: any label, any edge the schema allows (meetings, declarations,
+    committees of several commissioners), loaded from graph CSVs."""
+    store.clear()
+    node_rows, rel_rows = world
+    folder = tmp_path / f"world-{abs(hash(str(world)))}"
+    folder.mkdir()
+    with (folder / "h_nodes.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":ID", ":LABEL", "name", "date:date"])
+        w.writerows(node_rows)
+    with (folder / "h_rels.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
+        w.writerows(rel_rows)
+    load_paths(store, [folder / "h_nodes.csv", folder / "h_rels.csv"])
+    assert assert_same_answers(store.graph(), store_asker(store), hops=(1, 4)) > 0
+
+
+# ---- the meetings engine's world and the demo world ------------------------------------------------
+def test_subgraph_answers_on_the_meetings_world(store: Store, tmp_path: Path) -> None:
+    """Deputies, a declarations log, rulings, a role-based quorum rule and co-opting."""
+    from tests.test_meetings_engine import attended, declared_at, deputy, director, two_meetings
+    from tests.test_store_parity import _records_of
+
+    g = two_meetings(deputy("EX2"), attended("DEP"), director("CHAIR"), declared_at("CHAIR", "DEC1", "left_room"))
+    load_paths(store, write_world_files(tmp_path / "meeting", [*_records_of(g)]))
+    whole = store.graph()
+    briefs = [b for what, b, _ in answers(whole, store_asker(store), hops=(4,)) if what[0] == "brief"]
+    assert any(b[0]["conflicts"] for b in briefs if isinstance(b, tuple)), "the world plants conflicts"
+    assert assert_same_answers(whole, store_asker(store)) > 0
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    from loaders.register import write_register_xlsx
+    from orggraph_cli.demo_files import write_log
+    from orggraph_demo import generate
+
+    folder = tmp_path_factory.mktemp("demo")
+    world = generate("demo")
+    files = sorted(write_world_files(folder, world.records), key=lambda p: (not p.name.startswith("nodes_"), p.name))
+    files += [write_register_xlsx(folder / reg.filename, reg.entries, title=reg.title) for reg in world.registers]
+    return files + [write_log(log, folder / log.filename) for log in world.logs]
+
+
+def test_subgraph_answers_on_the_demo_world(store: Store, demo_files: list[Path]) -> None:
+    load_paths(store, demo_files)
+    whole = store.graph()
+    conflicts = engine.conflicts(whole)
+    assert conflicts, "the demo world plants conflicts; finding none means nothing was compared"
+    n = assert_same_answers(whole, store_asker(store), hops=(2, 4), days=("2019-06-30", "2021-03-31"))
+    assert n > 1000
+
+
+# ---- what a neighbourhood holds ------------------------------------------------------------------------
+def test_a_decisions_neighbourhood_leaves_out_what_it_cannot_use(store: Store, tmp_path: Path) -> None:
+    from tests.test_meetings_engine import attended, deputy, director, two_meetings
+    from tests.test_store_parity import _records_of
+
+    g = two_meetings(deputy("EX2"), attended("DEP"), director("CHAIR"))
+    load_paths(store, write_world_files(tmp_path / "meeting", [*_records_of(g)]))
+    whole = store.graph()
+    decision = sorted(n for n, _ in whole.nodes("Decision"))[0]
+    sub = store.neighbourhood("decision", decision, max_hops=1)
+    assert set(sub.g.nodes) < set(whole.g.nodes)
+    types = {d["type"] for _, _, d in sub.g.edges(data=True)}
+    assert not types & {"COMMISSIONED_BY", "IN_STP", "IN_REGION", "IN_ICB", "SUCCEEDED_BY"}
+    other = {n for n, _ in whole.nodes("Decision")} - {decision}
+    assert other and not other & set(sub.g.nodes)  # nor other decisions, at the same meeting or not
+    for u, v, k, data in sub.g.edges(keys=True, data=True):
+        assert whole.g.edges[u, v, k] == data  # every edge exactly as stored
