@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from loaders.pipeline import load_paths
 from orggraph import engine
@@ -44,10 +43,10 @@ def dump(x: Any) -> Any:
     return x.model_dump(mode="json") if hasattr(x, "model_dump") else x
 
 
-def outcome(fn: Callable[[], Any]) -> Any:
+def outcome(fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
     """The answer, or the error's type and words (an unknown id must fail the same way on both)."""
     try:
-        return dump(fn())
+        return dump(fn(*args, **kw))
     except OrgGraphError as exc:
         return (type(exc).__name__, str(exc))
 
@@ -59,33 +58,30 @@ def answers(graph: OrgGraph, ask: Ask, hops: tuple[int, ...] = (1, 2, 4), days: 
     def ids(label: str) -> list[str]:
         return sorted(n for n, _ in graph.nodes(label)) + ["NO-SUCH-ID"]
 
+    def both(what: tuple[Any, ...], sub: OrgGraph, fn: Callable[..., Any], *args: Any, **kw: Any
+             ) -> tuple[tuple[Any, ...], Any, Any]:
+        return what, outcome(fn, graph, *args, **kw), outcome(fn, sub, *args, **kw)
+
     for h in hops:
         for d in ids("Decision"):
             sub = ask("decision", d, h)
-            yield ("conflicts", d, h), outcome(lambda: engine.conflicts(graph, decision=d, max_hops=h)), \
-                outcome(lambda: engine.conflicts(sub, decision=d, max_hops=h))
-            yield ("quorum", d, h), outcome(lambda: engine.quorum(graph, d, h)), outcome(lambda: engine.quorum(sub, d, h))
+            yield both(("conflicts", d, h), sub, engine.conflicts, decision=d, max_hops=h)
+            yield both(("quorum", d, h), sub, engine.quorum, d, h)
         for p in ids("Person"):
             sub = ask("person", p, h)
-            yield ("person", p, h), outcome(lambda: engine.conflicts(graph, person=p, max_hops=h)), \
-                outcome(lambda: engine.conflicts(sub, person=p, max_hops=h))
+            yield both(("person", p, h), sub, engine.conflicts, person=p, max_hops=h)
             for on in days:
-                yield ("paths", p, h, on), outcome(lambda: engine.interest_paths(graph, p, as_of=on, max_hops=h)), \
-                    outcome(lambda: engine.interest_paths(sub, p, as_of=on, max_hops=h))
+                yield both(("paths", p, h, on), sub, engine.interest_paths, p, as_of=on, max_hops=h)
         for m in ids("Meeting"):
-            sub = ask("meeting", m, h)
-            yield ("brief", m, h), outcome(lambda: brief(graph, m, h)), outcome(lambda: brief(sub, m, h))
+            yield both(("brief", m, h), ask("meeting", m, h), brief, m, h)
     for d in ids("Decision"):
         sub = ask("decision", d, 4)
-        yield ("makers", d), outcome(lambda: engine.decision_makers(graph, d)), \
-            outcome(lambda: engine.decision_makers(sub, d))
-        yield ("parties", d), outcome(lambda: engine.decision_parties(graph, d)), \
-            outcome(lambda: engine.decision_parties(sub, d))
+        yield both(("makers", d), sub, engine.decision_makers, d)
+        yield both(("parties", d), sub, engine.decision_parties, d)
     for c in ids("Committee"):
         sub = ask("committee", c, 4)
         for on in days:
-            yield ("composition", c, on), outcome(lambda: engine.composition(graph, c, on)), \
-                outcome(lambda: engine.composition(sub, c, on))
+            yield both(("composition", c, on), sub, engine.composition, c, on)
 
 
 def brief(graph: OrgGraph, meeting: str, max_hops: int) -> Any:
@@ -211,7 +207,7 @@ def test_a_decisions_neighbourhood_leaves_out_what_it_cannot_use(store: Store, t
     g = two_meetings(deputy("EX2"), attended("DEP"), director("CHAIR"))
     load_paths(store, write_world_files(tmp_path / "meeting", [*_records_of(g)]))
     whole = store.graph()
-    decision = sorted(n for n, _ in whole.nodes("Decision"))[0]
+    decision = min(n for n, _ in whole.nodes("Decision"))
     sub = store.neighbourhood("decision", decision, max_hops=1)
     assert set(sub.g.nodes) < set(whole.g.nodes)
     types = {d["type"] for _, _, d in sub.g.edges(data=True)}

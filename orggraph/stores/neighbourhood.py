@@ -108,7 +108,7 @@ class Gather:
         row = self.nodes.get(nid)
         return row[1] if row is not None else None
 
-    def add_nodes(self, ids: Iterable[str]) -> None:
+    def add_nodes(self, ids: Iterable[Any]) -> None:
         wanted = sorted({i for i in ids if isinstance(i, str) and i not in self.nodes})
         if wanted:
             for row in self.fetch.nodes(wanted):
