@@ -52,6 +52,18 @@ RELS_BY_KEY = (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}})-[r]->(b:{NOD
                "WHERE type(r) = row.t AND r._key = row.k "
                "RETURN a.id, type(r), b.id, properties(r)")
 
+# One question's neighbourhood (orggraph.stores.neighbourhood), a typed step at a time: ``$ids`` by the
+# node id constraint's index, then only relationships of the named types (spliced from the schema only).
+def rels_of(types: list[str], out: bool, schema: Schema = SCHEMA) -> str:
+    """The relationships of ``types`` starting (``out``) or ending at each node of ``$ids``."""
+    unknown = [t for t in types if t not in schema.relationships]
+    if unknown or not types:
+        raise ValueError(f"not relationship types of the schema: {unknown or types!r}")
+    pattern = (f"(a:{NODE} {{id: id}})-[r:{'|'.join(types)}]->(b:{NODE})" if out
+               else f"(a:{NODE})-[r:{'|'.join(types)}]->(b:{NODE} {{id: id}})")
+    return f"UNWIND $ids AS id MATCH {pattern} RETURN a.id, type(r), b.id, properties(r)"
+
+
 # ---- writing ----------------------------------------------------------------------------------------
 # Batched so a large graph does not need one huge transaction.
 DELETE_ALL = f"MATCH (n:{NODE}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"

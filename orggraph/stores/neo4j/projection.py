@@ -18,7 +18,15 @@ from orggraph.graph import OrgGraph
 from orggraph.models import Node, Record, Rel, identity_start
 from orggraph.query import normalise_text
 from orggraph.schema import Schema
-from orggraph.stores.neo4j.cypher import NODE, NODES_BY_ID, RELS_BY_KEY, chunks, merge_nodes, merge_rels
+from orggraph.stores.neo4j.cypher import (
+    NODE,
+    NODES_BY_ID,
+    RELS_BY_KEY,
+    chunks,
+    merge_nodes,
+    merge_rels,
+    rels_of,
+)
 
 
 class NodeRow(NamedTuple):
@@ -86,6 +94,29 @@ def whole_graph(nodes: Iterable[Sequence[Any]], rels: Iterable[Sequence[Any]], s
     for rel in sorted((RelRow(*r) for r in rels), key=lambda r: (r.start, r.end, r.key)):
         g.add_edge(rel.start, rel.end, key=rel.key, type=rel.type, **dict(sorted(public(rel.props).items())))
     return OrgGraph(g, schema)
+
+
+class CypherFetch:
+    """:class:`orggraph.stores.neighbourhood.Fetch` inside one read transaction: nodes by the id
+    constraint's index; a step's relationships by one typed, bounded ``UNWIND ... MATCH`` (one round trip
+    per step of the walk, whatever the number of nodes in it)."""
+
+    def __init__(self, tx: Any, schema: Schema):
+        self.tx, self.schema = tx, schema
+
+    def nodes(self, ids: Iterable[str]) -> Iterable[tuple[str, str, dict[str, Any]]]:
+        for id_chunk in chunks(sorted(set(ids))):
+            for row in self.tx.run(NODES_BY_ID, ids=id_chunk):
+                node = NodeRow(*row)
+                yield node.id, schema_label(node.labels, self.schema), node_props(node.props)
+
+    def rels(self, ids: Iterable[str], types: Iterable[str], out: bool
+             ) -> Iterable[tuple[str, str, str, str, dict[str, Any]]]:
+        query = rels_of(sorted(types), out, self.schema)
+        for id_chunk in chunks(sorted(set(ids))):
+            for row in self.tx.run(query, ids=id_chunk):
+                r = RelRow(*row)
+                yield r.start, r.type, r.end, str(r.props.get("_key", "")), public(r.props)
 
 
 def read_touched(tx: Any, records: Sequence[Record], schema: Schema) -> nx.MultiDiGraph:

@@ -19,9 +19,17 @@ from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
 from orggraph.stores.neo4j import cypher
 from orggraph.stores.neo4j.cypher import META_ID, schema_statements
-from orggraph.stores.neo4j.projection import read_touched, schema_label, subgraph, whole_graph, write_changes
+from orggraph.stores.neo4j.projection import (
+    CypherFetch,
+    read_touched,
+    schema_label,
+    subgraph,
+    whole_graph,
+    write_changes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +221,18 @@ class Neo4jStore(Store):
 
         self.ensure_schema()
         return self._run(work, "reading")
+
+    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+        """One question's subgraph, gathered by typed Cypher steps in one read transaction (no projection
+        of the whole graph; the cached snapshot, if any, is neither used nor kept)."""
+        self.ensure_schema()
+
+        def work() -> OrgGraph:
+            with self._session() as session:
+                return session.execute_read(
+                    lambda tx: gather(CypherFetch(tx, self.schema), self.schema, question, node_id, max_hops))
+
+        return self._run(work, f"reading the neighbourhood of {node_id}")
 
     def node(self, node_id: str) -> NodeDetail | None:
         """One node and its neighbours, gathered by Cypher and described by the shared code."""
