@@ -13,8 +13,8 @@ from orggraph import engine
 from orggraph.engine.models import MeetingBrief
 from orggraph.findings import BRIEF_COLUMNS, brief_names, brief_rows, meeting_problem, rows_to_csv
 from orggraph.graph import OrgGraph
-from orggraph_cli.app import cli, err_console, fail, store_from
-from orggraph_cli.engine_commands import MAX_HOPS_OPTION, run_engine
+from orggraph_cli.app import cli, err_console, fail
+from orggraph_cli.engine_commands import MAX_HOPS_OPTION, question_graph, run_engine
 from viz.brief import render_brief_html, render_brief_pdf
 
 BRIEF_FORMATS = ("json", "html", "pdf", "csv")
@@ -65,7 +65,7 @@ def brief(ctx: click.Context, meeting: str, fmt: str, out: Path | None, max_hops
     breach_kinds) and quorum (rule, eligible, excluded, quorate, failing, presiding,
     presiding_role, co_optable, explanation).
     """
-    graph = store_from(ctx).graph()
+    graph = question_graph(ctx, "meeting", meeting, max_hops)
     problem = meeting_problem(graph, meeting)
     if problem is not None:
         fail(problem)

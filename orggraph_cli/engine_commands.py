@@ -2,6 +2,10 @@
 
 JSON on stdout by default (`--format json|csv|table`). An id that is not in the graph, or is the wrong
 kind of node, is a clear one-line error and exit 1; a malformed date is a usage error, exit 2.
+
+A single question (one decision, meeting, person or committee) is answered on the subgraph the store
+gathers for it (:meth:`Store.neighbourhood`: on SQLite and Neo4j without reading the whole graph);
+the rest (`audit`, `paths`, `scan`, combined filters) on the whole graph.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from orggraph.findings import (
     path_start_problem,
     paths_report,
 )
+from orggraph.graph import OrgGraph
+from orggraph.stores import Question
 from orggraph.temporal import iso, today
 from orggraph_cli.app import cli, fail, store_from
 from orggraph_cli.output import FORMATS, emit_object, emit_rows
@@ -62,6 +68,21 @@ def run_engine(fn: Callable[[], T]) -> T:
         fail(str(exc))
 
 
+def question_graph(ctx: click.Context, question: Question, node_id: str, max_hops: int = 4) -> OrgGraph:
+    """The subgraph that answers one question about ``node_id`` (every store gathers one)."""
+    return store_from(ctx).neighbourhood(question, node_id, max_hops)
+
+
+def conflicts_graph(ctx: click.Context, ids: dict[Question, str | None], others: tuple[str | None, ...],
+                    max_hops: int) -> OrgGraph:
+    """One decision's, meeting's or person's subgraph when that is the only id asked about (dates may
+    narrow it further); the whole graph otherwise."""
+    given = [(q, nid) for q, nid in ids.items() if nid is not None]
+    if len(given) == 1 and not any(others):
+        return question_graph(ctx, given[0][0], given[0][1], max_hops)
+    return store_from(ctx).graph()
+
+
 @cli.command()
 @click.option("--decision", help="Only this decision.")
 @click.option("--person", help="Only this person.")
@@ -80,7 +101,8 @@ def conflicts(ctx: click.Context, decision: str | None, person: str | None, comm
 
     Ordered by date, decision, person. JSON is an array of conflict records with their evidence.
     """
-    graph = store_from(ctx).graph()
+    graph = conflicts_graph(ctx, {"decision": decision, "meeting": meeting, "person": person},
+                            (committee, commissioner), max_hops)
     if meeting is not None and (problem := meeting_problem(graph, meeting)) is not None:
         fail(problem)
     found = run_engine(lambda: engine.conflicts(graph, decision=decision, person=person, committee=committee,
@@ -96,7 +118,7 @@ def conflicts(ctx: click.Context, decision: str | None, person: str | None, comm
 @click.pass_context
 def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
     """Whether a decision's committee was quorate once conflicted members are taken out."""
-    graph = store_from(ctx).graph()
+    graph = question_graph(ctx, "decision", decision, max_hops)
     result = run_engine(lambda: engine.quorum(graph, decision, max_hops=max_hops))
     emit_object(result, fmt, title=f"quorum of {decision}")
 
@@ -108,7 +130,7 @@ def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
 @click.pass_context
 def composition(ctx: click.Context, committee: str, as_of: str, fmt: str) -> None:
     """A committee's seats on a date and the PCCC rules (lay chair, lay/executive majority)."""
-    graph = store_from(ctx).graph()
+    graph = question_graph(ctx, "committee", committee)
     result = run_engine(lambda: engine.composition(graph, committee, as_of))
     if fmt == "table":
         emit_object(result.model_dump(mode="json", exclude={"members"}), fmt, title=f"composition of {committee}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from orggraph.errors import StoreError, StoreUnavailable
-from orggraph.stores.base import Store
+from orggraph.stores.base import Question, Store
 
 STORE_ENV = "ORGGRAPH_STORE"
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -43,5 +43,5 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> Store:
     return EmbeddedStore(Path(target).expanduser())
 
 
-__all__ = ["NEO4J_SCHEMES", "SQLITE_SUFFIXES", "STORE_ENV", "Store", "StoreError", "StoreUnavailable", "default_store_path",
+__all__ = ["NEO4J_SCHEMES", "SQLITE_SUFFIXES", "STORE_ENV", "Question", "Store", "StoreError", "StoreUnavailable", "default_store_path",
            "open_store"]
