@@ -85,7 +85,7 @@ def test_a_conflicts_filter_is_filled_from_the_keyboard(chrome: Any, live_server
 
     from orggraph import engine
 
-    committee = sorted(nid for nid, _ in demo_graph.nodes("Committee"))[0]
+    committee = min(nid for nid, _ in demo_graph.nodes("Committee"))
     name = str(demo_graph.g.nodes[committee]["name"])
     driver = chrome
     driver.get(live_server.url + "/conflicts")

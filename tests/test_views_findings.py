@@ -74,7 +74,7 @@ def unique_named(graph: OrgGraph, label: str, ids: list[str]) -> str:
 
 # ---- GET /api/suggest ---------------------------------------------------------------------------------------
 def test_suggest_puts_the_exact_id_first_and_gives_label_name_and_page(client: TestClient, graph: OrgGraph) -> None:
-    person = sorted(nid for nid, _ in graph.nodes("Person"))[0]
+    person = min(nid for nid, _ in graph.nodes("Person"))
     hits = client.get("/api/suggest", params={"q": person}).json()
     assert hits[0] == {"id": person, "label": "Person", "name": graph.g.nodes[person]["name"], "url": f"/node/{person}"}
 
