@@ -8,7 +8,8 @@ would get from the API (404 unknown node, 422 bad date or hops, 400 an interest 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -46,7 +47,7 @@ class Problem:
     field: str
     status: int
     message: str
-    candidates: list[SearchHit] = field(default_factory=list)
+    candidates: list[SearchHit] = default(default_factory=list)
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Form:
     to_id: str | None = None
     on: str | None = None
     hops: int = DEFAULT_HOPS
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = default(default_factory=list)
     ambiguous: bool = False
 
     def url(self, name: str = "", value: str = "") -> str:
@@ -126,9 +127,9 @@ def read_form(graph: OrgGraph, form: Form) -> Form:
                 form.problems.append(problem)
                 form.ambiguous |= problem.status == 200
     if form.from_id and form.mode == "interest" and not form.problems:
-        problem = path_start_problem(graph, form.from_id)
-        if problem is not None:
-            form.problems.append(Problem("mode", 400, f"{who(graph, form.from_id)} {problem}; choose "
+        start = path_start_problem(graph, form.from_id)
+        if start is not None:
+            form.problems.append(Problem("mode", 400, f"{who(graph, form.from_id)} {start}; choose "
                                                       "any paths to explore other links."))
     return form
 
