@@ -178,6 +178,22 @@ def paths_graph(graph: OrgGraph, form: Form, paths: list[PathView], max_nodes: i
     view = build_view(induced(graph, ids, form.on), element_id="paths-graph", highlight_nodes=set(ids),
                       highlight_edges=hl_edges, center=form.from_id,
                       node_url=lambda nid: page_url(nid, graph.label(nid)), max_nodes=max_nodes)
+    # Read left to right: the start, each node at its step along the paths, the end last.
+    level: dict[str, int] = {}
+    for p in paths:
+        for i, nid in enumerate(p.node_ids):
+            level[nid] = min(i, level.get(nid, i))
+    level[str(form.to_id)] = max(len(p.hops) for p in paths)
+    for node in view.nodes:
+        node["level"] = level.get(node["id"], 0)
+    seen: dict[frozenset[str], int] = {}
+    for edge in view.edges:  # parallel relationships bend apart instead of drawing over each other
+        k = seen[frozenset((edge["from"], edge["to"]))] = seen.get(frozenset((edge["from"], edge["to"])), -1) + 1
+        edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.25 * k}
+    view.options["layout"] = {"hierarchical": {"enabled": True, "direction": "LR", "levelSeparation": 220,
+                                               "nodeSpacing": 120}}
+    view.options["physics"] = {"solver": "hierarchicalRepulsion", "hierarchicalRepulsion": {"nodeDistance": 130},
+                               "stabilization": {"enabled": True, "iterations": 300, "fit": True}}
     return render_fragment(view)
 
 
