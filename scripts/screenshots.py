@@ -29,10 +29,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orggraph import engine  # noqa: E402
-from orggraph.graph import OrgGraph  # noqa: E402
-from orggraph.stores.embedded import EmbeddedStore  # noqa: E402
-from tests.browser import CHROMEDRIVER, CHROMIUM, build_demo_store, start_server, stop_server  # noqa: E402
+from orggraph import engine
+from orggraph.graph import OrgGraph
+from orggraph.stores.embedded import EmbeddedStore
+from tests.browser import CHROMEDRIVER, CHROMIUM, build_demo_store, start_server, stop_server
 
 DOCS = ROOT / "docs"
 WIDTH, HEIGHT = 1280, 900
