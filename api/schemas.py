@@ -67,6 +67,15 @@ class EgoNetwork(BaseModel):
     edges: list[GraphEdge]
 
 
+class Suggestion(BaseModel):
+    """One node suggested as someone types (GET /api/suggest)."""
+
+    id: str
+    label: str
+    name: str | None
+    url: str = Field(description="The node's page in the browser views")
+
+
 class Stats(BaseModel):
     nodes: dict[str, int]
     relationships: dict[str, int]
@@ -122,4 +131,5 @@ __all__ = [
     "Ready",
     "SearchHit",
     "Stats",
+    "Suggestion",
 ]

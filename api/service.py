@@ -11,18 +11,21 @@ from typing import Any, NamedTuple
 
 from api.deps import require_node
 from api.graph_cache import GraphMemo
+from api.names import resolve_node
 from api.problems import ApiError
 from api.schemas import NodeOut
 from orggraph.engine import (
     AuditFinding,
     CompositionResult,
     Conflict,
+    ScanSummary,
     committee_meetings,
     composition,
     conflicts,
     meeting_brief,
     next_meetings,
     register_audit,
+    scan,
 )
 from orggraph.engine.models import MeetingBrief, MeetingSummary
 from orggraph.findings import DecisionOut, PathsOut, decision_report, meeting_problem, paths_report
@@ -30,17 +33,21 @@ from orggraph.graph import OrgGraph
 from orggraph.query import node_detail_on, node_history
 from orggraph.schema import SCHEMA
 
+CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
+                    ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))
 
-def check_conflict_filters(graph: OrgGraph, *, decision: str | None = None, person: str | None = None,
-                           committee: str | None = None, commissioner: str | None = None,
-                           meeting: str | None = None) -> None:
-    """A 404 for a filter naming a node that is not there or is the wrong kind of node."""
-    for what, node_id, labels in (("decision", decision, ("Decision",)), ("person", person, ("Person",)),
-                                  ("committee", committee, ("Committee",)),
-                                  ("commissioner", commissioner, SCHEMA.commissioner_labels),
-                                  ("meeting", meeting, ("Meeting",))):
-        if node_id is not None:
-            require_node(graph, node_id, labels, what)
+
+def resolve_conflict_filters(graph: OrgGraph, memo: GraphMemo, **filters: str | None) -> dict[str, str | None]:
+    """Each filter as a node id: an id as given, or a name of exactly one node of the right kind (404 for
+    nothing or the wrong kind of node, 422 listing the candidates for an ambiguous name)."""
+    labels = dict(CONFLICT_FILTERS)
+    return {what: resolve_node(graph, memo, value, labels[what], what) if value else None
+            for what, value in filters.items()}
+
+
+def scan_out(graph: OrgGraph, memo: GraphMemo) -> ScanSummary:
+    """The whole-graph scan (the home page's figures), once per snapshot."""
+    return memo.get(graph, ("scan",), lambda: scan(graph))
 
 
 def find_conflicts(graph: OrgGraph, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,

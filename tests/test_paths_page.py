@@ -148,17 +148,18 @@ def test_an_ambiguous_name_offers_each_candidate(client: TestClient, graph: OrgG
     ids = sorted(nid for nid, d in graph.nodes() if normalise_text(d.get("name") or "") == shared)
     _, path = longest_conflict(graph)
     status, html = get(client, frm=shared, to=path.org_id)
-    assert status == 200 and problems(html) == {"from": f"{len(ids)} nodes are named {shared!r}: choose one."}
+    # 422, as the API answers a name several nodes share (api.names.resolve_node)
+    assert status == 422 and problems(html) == {"from": f"{len(ids)} nodes are named {shared!r}: choose one."}
     picks = re.findall(r'<ul class="candidates" data-testid="candidates">(.*?)</ul>', html, re.DOTALL)
     links = [parse_qs(urlparse(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', picks[0])]
-    assert sorted(q["from"][0] for q in links) == ids and all(q["to"] == [path.org_id] for q in links)
+    assert sorted(q["from"][0] for q in links) == ids[:10] and all(q["to"] == [path.org_id] for q in links)
     assert not hop_rows(html)
 
 
 def test_part_of_a_name_is_a_404_with_suggestions(client: TestClient, graph: OrgGraph) -> None:  # noqa: F811
     c, path = longest_conflict(graph)
-    surname = graph.g.nodes[c.person_id]["name"].split()[-1]
-    status, html = get(client, frm=surname, to=path.org_id)
+    partial = graph.g.nodes[c.person_id]["name"][:-1]
+    status, html = get(client, frm=partial, to=path.org_id)
     assert status == 404 and "did you mean one of these?" in problems(html)["from"]
     assert f"from={c.person_id}&amp;" in html  # the person is among the suggestions
 

@@ -17,11 +17,11 @@ from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
 from api.service import (
     audit_on,
-    check_conflict_filters,
     composition_on,
     decision_out,
     find_conflicts,
     paths_out,
+    resolve_conflict_filters,
 )
 from orggraph.findings import AUDIT_COLUMNS, CONFLICT_COLUMNS, path_start_problem, rows_to_csv
 from orggraph.schema import SCHEMA
@@ -68,12 +68,14 @@ def list_conflicts(
     max_hops: MaxHops = 4, limit: Limit = 100, offset: Offset = 0, format: Format = None,
 ) -> Any:
     """In the engine's order (stable), a page at a time (``limit``, ``offset``; ``total`` counts every match).
-    CSV gives every matching row, ignoring limit and offset."""
-    check_conflict_filters(graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
-                           meeting=meeting)
-    found = find_conflicts(graph, memo, decision=decision, person=person, committee=committee,
-                           commissioner=commissioner, meeting=meeting, date_from=parse_date(date_from, "date_from"),
-                           date_to=parse_date(date_to, "date_to"), max_hops=max_hops)
+    CSV gives every matching row, ignoring limit and offset. Each filter takes an id, or the name of exactly
+    one node of that kind (an ambiguous name is a 422 listing the candidates)."""
+    ids = resolve_conflict_filters(graph, memo, decision=decision, person=person, committee=committee,
+                                   commissioner=commissioner, meeting=meeting)
+    found = find_conflicts(graph, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
+                           commissioner=ids["commissioner"], meeting=ids["meeting"],
+                           date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"),
+                           max_hops=max_hops)
     if declaration is not None or breach is not None:
         found = [c for c in found if (declaration is None or c.declaration == declaration)
                  and (breach is None or c.breach == breach)]

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from api.auth import require
-from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, parse_date, require_node
+from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
+from api.names import suggestions
 from api.problems import problem_doc
-from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats
+from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats, Suggestion
 from api.service import node_out
 from api.subgraph import edges_json, ego_network
 from orggraph.query import search_graph
@@ -38,6 +39,19 @@ def search(graph: GraphDep, memo: MemoDep,
     if label:
         hits = [h for h in hits if h.label == label]
     return Page[SearchHit](total=len(hits), offset=offset, limit=limit, items=hits[offset:offset + limit])
+
+
+@router.get("/suggest", response_model=list[Suggestion], summary="Suggestions as you type: nodes by name or code")
+def suggest(graph: GraphDep, memo: MemoDep,
+            q: Annotated[str, Query(min_length=1, max_length=200, description="What has been typed so far")],
+            label: Annotated[str | None, Query(max_length=200, description=(
+                "Only these labels, comma-separated (Person,Committee); Commissioner stands for CCG, ICB and "
+                "the other commissioner labels; empty for any"))] = None,
+            limit: Annotated[int, Query(ge=1, le=50, description="At most this many")] = 8) -> Any:
+    """For type-ahead boxes (``api/static/suggest.js``): the exact id first, then the exact name, a name or
+    code starting with the text, a word of the name starting with it, the text anywhere; ``url`` is the
+    node's page in the browser views."""
+    return json_bytes(suggestions(graph, memo, q, label, limit))
 
 
 @router.get("/nodes/{node_id}/ego", response_model=EgoNetwork,

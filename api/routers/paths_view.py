@@ -3,14 +3,14 @@ date, drawn as a graph with the hops highlighted and listed hop by hop with date
 
 The answer is the API's (``GET /api/paths``, through the same memo); this module only reads the form,
 resolves names to ids and words the result. Bad input is said in the page, with the status a client
-would get from the API (404 unknown node, 422 bad date or hops, 400 an interest path from a non-person).
+would get from the API (404 unknown node, 422 bad date or hops or a name several nodes share, 400 an interest path from a non-person).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as default
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -19,6 +19,8 @@ from markupsafe import Markup
 from api.auth import Principal, require
 from api.dates import EXPECTED
 from api.deps import GraphDep, MemoDep, SettingsDep
+from api.graph_cache import GraphMemo
+from api.names import MAX_CANDIDATES, name_index
 from api.routers.views import render
 from api.service import paths_out
 from api.subgraph import induced
@@ -27,7 +29,6 @@ from orggraph.engine.explain import hop_words, who
 from orggraph.engine.models import Hop
 from orggraph.findings import path_start_problem
 from orggraph.graph import OrgGraph
-from orggraph.query import SearchHit, search_graph
 from orggraph.temporal import describe, iso, today
 from viz import build_view, render_fragment
 
@@ -40,6 +41,12 @@ MAX_TEXT = 200
 MODES = ("interest", "any")
 
 
+class Candidate(NamedTuple):
+    id: str
+    label: str
+    name: str | None
+
+
 @dataclass
 class Problem:
     """One thing wrong with the form, said in words next to the field it is about."""
@@ -47,7 +54,7 @@ class Problem:
     field: str
     status: int
     message: str
-    candidates: list[SearchHit] = default(default_factory=list)
+    candidates: list[Candidate] = default(default_factory=list)
 
 
 @dataclass
@@ -76,7 +83,6 @@ class Form:
     on: str | None = None
     hops: int = DEFAULT_HOPS
     problems: list[Problem] = default(default_factory=list)
-    ambiguous: bool = False
 
     def url(self, name: str = "", value: str = "") -> str:
         """This form's page with one field changed (a candidate picked, the mode switched)."""
@@ -87,23 +93,25 @@ class Form:
         return query_url("/paths", dict(params))
 
 
-def resolve(graph: OrgGraph, text: str, name: str) -> tuple[str | None, Problem | None]:
-    """An id, or a name (or code) that matches exactly one node; otherwise the problem with candidates."""
+def resolve(graph: OrgGraph, memo: GraphMemo, text: str, name: str) -> tuple[str | None, Problem | None]:
+    """An id, or a name that matches exactly one node (case, accents and punctuation ignored); otherwise
+    the problem with candidates: 422 for a name several nodes share (as the API says), 404 for none."""
     if text in graph.g:
         return text, None
-    hits = search_graph(graph, text, limit=20)
-    exact = [h for h in hits if h.score >= 0.95]  # the id in another case, or the whole name
+    index = name_index(graph, memo)
+    exact = index.named(text, list(index.by_label))
     if len(exact) == 1:
         return exact[0].id, None
     if exact:
-        return None, Problem(name, 200, f"{len(exact)} nodes are named {text!r}: choose one.", exact)
-    if hits:
-        return None, Problem(name, 404, f"no node has the id or name {text!r}; did you mean one of these?",
-                             hits[:10])
+        return None, Problem(name, 422, f"{len(exact)} nodes are named {text!r}: choose one.",
+                             [Candidate(e.id, e.label, e.name) for e in exact[:MAX_CANDIDATES]])
+    near = [Candidate(e.id, e.label, e.name) for e in index.suggest(text, None, MAX_CANDIDATES)]
+    if near:
+        return None, Problem(name, 404, f"no node has the id or name {text!r}; did you mean one of these?", near)
     return None, Problem(name, 404, f"no node has the id or name {text!r}; search by name or code.")
 
 
-def read_form(graph: OrgGraph, form: Form) -> Form:
+def read_form(graph: OrgGraph, memo: GraphMemo, form: Form) -> Form:
     """Check each field and resolve the two ends; the problems say what is wrong, field by field."""
     if form.mode not in MODES:
         form.problems.append(Problem("mode", 422, f"mode={form.mode!r}: expected interest or any."))
@@ -121,11 +129,10 @@ def read_form(graph: OrgGraph, form: Form) -> Form:
         if len(text) > MAX_TEXT:
             form.problems.append(Problem(name, 422, f"{name}: at most {MAX_TEXT} characters."))
         elif text.strip():
-            node_id, problem = resolve(graph, text.strip(), name)
+            node_id, problem = resolve(graph, memo, text.strip(), name)
             setattr(form, f"{name}_id", node_id)
             if problem is not None:
                 form.problems.append(problem)
-                form.ambiguous |= problem.status == 200
     if form.from_id and form.mode == "interest" and not form.problems:
         start = path_start_problem(graph, form.from_id)
         if start is not None:
@@ -198,7 +205,7 @@ def paths_graph(graph: OrgGraph, form: Form, paths: list[PathView], max_nodes: i
 
 
 def status_of(form: Form) -> int:
-    """The status a client would get for the first problem: 404, then 422, then 400 (200 to choose)."""
+    """The status a client would get for the first problem: 404, then 422, then 400."""
     statuses = {p.status for p in form.problems}
     for status in (404, 422, 400):
         if status in statuses:
@@ -211,7 +218,7 @@ def paths_page(request: Request, graph: GraphDep, memo: MemoDep, settings: Setti
                from_text: Annotated[str, Query(alias="from", max_length=1000)] = "",
                to_text: Annotated[str, Query(alias="to", max_length=1000)] = "",
                as_of: Text = "", mode: Text = "interest", max_hops: Text = "") -> HTMLResponse:
-    form = read_form(graph, Form(from_text, to_text, as_of, mode, max_hops))
+    form = read_form(graph, memo, Form(from_text, to_text, as_of, mode, max_hops))
     paths: list[PathView] = []
     sentence = ""
     graph_html = Markup("")

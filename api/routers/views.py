@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import SESSION_COOKIE, Principal, identify, require, sessions_of
 from api.deps import GraphDep, MemoDep, SettingsDep, parse_date, require_node
+from api.panels import committee_panel, headline, latest_committee_date, panel_for
 from api.problems import ApiError
 from api.service import (
     brief_out,
-    check_conflict_filters,
     committee_overview,
     composition_on,
     decision_out,
@@ -21,6 +21,7 @@ from api.service import (
     meetings_of,
     meetings_of_decision,
     node_out,
+    resolve_conflict_filters,
     upcoming_meetings,
 )
 from api.subgraph import decision_cut, ego_network, item_cut
@@ -28,7 +29,6 @@ from api.templating import page_url, templates
 from orggraph.findings import brief_names
 from orggraph.graph import OrgGraph
 from orggraph.query import search_graph
-from orggraph.temporal import today
 from viz import build_view, render_fragment
 from viz.brief import brief_title, render_brief_body
 
@@ -53,22 +53,25 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
          q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
-    hits = search_graph(graph, q, limit=50) if q else []
+    """Findings first: the scan's headline figures, the decisions to read first, the next meetings."""
+    hits = memo.get(graph, ("search", q), lambda: search_graph(graph, q, limit=10_000))[:50] if q else []
     counts = memo.get(graph, ("stats",), graph.stats)
     return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts,
-                  upcoming=upcoming_meetings(graph, memo))
+                  upcoming=upcoming_meetings(graph, memo), head=headline(graph, memo))
 
 
 @router.get("/node/{node_id}", response_class=HTMLResponse)
-def node_page(request: Request, node_id: str, graph: GraphDep, settings: SettingsDep, _: Reader,
+def node_page(request: Request, node_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep, principal: Reader,
               hops: Annotated[int, Query(ge=1, le=3)] = 1, as_of: str | None = None) -> HTMLResponse:
     on = parse_date(as_of, "as_of")
     node = node_out(graph, node_id, on)
     cut = ego_network(graph, node_id, hops, on, settings.view_max_nodes)
     view = build_view(cut.graph, element_id="ego-graph", highlight_nodes=cut.highlight_nodes, center=node_id,
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
+    panel = panel_for(graph, memo, node_id, node.label, on, principal.can("auditor"))
     return render(request, "node.html", title=f"{node.name or node.id} ({node.label})", node=node, hops=hops,
-                  as_of=on or "", graph_html=render_fragment(view), special_page=node.label in ("Decision", "Committee", "Meeting"))
+                  as_of=on or "", graph_html=render_fragment(view), panel=panel,
+                  special_page=node.label in ("Decision", "Committee", "Meeting"))
 
 
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)
@@ -109,39 +112,42 @@ def meeting_page(request: Request, meeting_id: str, graph: GraphDep, memo: MemoD
 def committee_page(request: Request, committee_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
                    _: Reader, as_of: str | None = None) -> HTMLResponse:
     data = require_node(graph, committee_id, ("Committee",), "committee")
-    on = parse_date(as_of, "as_of") or today()
-    comp = composition_on(graph, memo, committee_id, on)
     overview = committee_overview(graph, committee_id)
+    meetings = meetings_of(graph, memo, committee_id)
+    latest = latest_committee_date(overview, meetings)
+    on = parse_date(as_of, "as_of") or latest
+    comp = composition_on(graph, memo, committee_id, on)
     cut = ego_network(graph, committee_id, 1, on, settings.view_max_nodes)
     view = build_view(cut.graph, element_id="committee-graph", highlight_nodes={committee_id}, center=committee_id,
                       node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "committee.html", title=f"Committee: {data.get('name') or committee_id}",
-                  committee_id=committee_id, committee=data, comp=comp, seats=overview.seats,
-                  meetings=meetings_of(graph, memo, committee_id),
-                  decisions=overview.decisions, owners=overview.owners, as_of=on, graph_html=render_fragment(view))
+                  committee_id=committee_id, committee=data, comp=comp, seats=overview.seats, meetings=meetings,
+                  decisions=overview.decisions, owners=overview.owners, as_of=on, latest=latest,
+                  graph_html=render_fragment(view), panel=committee_panel(graph, memo, committee_id))
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
 def conflicts_page(
     request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
     decision: str | None = None, person: str | None = None, committee: str | None = None,
-    commissioner: str | None = None, date_from: str | None = None, date_to: str | None = None,
+    commissioner: str | None = None, meeting: str | None = None, date_from: str | None = None,
+    date_to: str | None = None,
     declaration: Literal["declared", "partial", "undeclared", ""] | None = None,
     breach: Literal["true", "false", ""] | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
+    """Each filter takes an id or a name (suggested as you type); the results are for the ids it names."""
     filters = {"decision": decision or None, "person": person or None, "committee": committee or None,
-               "commissioner": commissioner or None}
-    check_conflict_filters(graph, **filters)
-    found = find_conflicts(graph, memo, decision=filters["decision"], person=filters["person"],
-                           committee=filters["committee"], commissioner=filters["commissioner"],
-                           date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"))
+               "commissioner": commissioner or None, "meeting": meeting or None}
+    ids = resolve_conflict_filters(graph, memo, **filters)
+    found = find_conflicts(graph, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
+                           commissioner=ids["commissioner"], meeting=ids["meeting"], date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"))
     if declaration:
         found = [c for c in found if c.declaration == declaration]
     if breach:
         found = [c for c in found if c.breach == (breach == "true")]
     size = 50
-    params = {**filters, "date_from": date_from, "date_to": date_to, "declaration": declaration, "breach": breach}
+    params = {**ids, "date_from": date_from, "date_to": date_to, "declaration": declaration, "breach": breach}
     return render(request, "conflicts.html", title="Conflicts of interest", conflicts=found[(page - 1) * size:page * size],
                   total=len(found), page=page, pages=max(1, -(-len(found) // size)), params=params)
 

@@ -163,6 +163,17 @@ class CompositionFailure(BaseModel):
     lay_exec_majority: bool
 
 
+class TellingDecision(BaseModel):
+    """A decision the scan ranks among the most telling: its strongest conflict first, then breaches."""
+
+    decision_id: str
+    date: str
+    conflicts: int
+    breaches: int
+    max_score: int
+    severity: str  # of its strongest conflict
+
+
 class ScanSummary(BaseModel):
     """What a full scan found: every decision judged on its day, plus a register audit of every commissioner."""
 
@@ -185,6 +196,9 @@ class ScanSummary(BaseModel):
     # README "Meetings": conflicts by breach kind (a conflict may have several), and agenda items not yet taken.
     by_breach_kind: dict[str, int] = Field(default_factory=dict)
     planned_items: int = 0
+    # The decisions to read first (the home page): highest conflict score, then most breaches, then most
+    # conflicts, then latest; at most TOP_DECISIONS.
+    top_decisions: list[TellingDecision] = Field(default_factory=list)
 
 
 class MeetingQuorum(BaseModel):

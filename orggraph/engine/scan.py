@@ -11,13 +11,22 @@ from orggraph.engine.audit import audit_rows
 from orggraph.engine.checks import check_hops, on_date
 from orggraph.engine.facts import BREACH_KINDS, DEFAULT_MAX_HOPS, PARTICIPATION_POINTS, SEVERITIES, Found
 from orggraph.engine.index import DecisionInfo, Index, collector_paused, index_for
-from orggraph.engine.models import CompositionFailure, ScanSummary
+from orggraph.engine.models import CompositionFailure, ScanSummary, TellingDecision
 from orggraph.engine.rules import composition_count, decision_conflicts, live_seats, quorum_count
 from orggraph.graph import OrgGraph
+
+TOP_DECISIONS = 10
 
 
 def _zeros(keys: Any) -> dict[str, int]:
     return dict.fromkeys(keys, 0)
+
+
+class _Ranked(NamedTuple):
+    """A decision with conflicts and its rank (score, breaches, conflicts, date, id: unique, so never a tie)."""
+
+    key: tuple[int, int, int, str, str]
+    decision: TellingDecision
 
 
 @dataclass
@@ -36,10 +45,19 @@ class _Tally:
     inquorate: list[str] = field(default_factory=list)
     composition_failures: list[CompositionFailure] = field(default_factory=list)
     composition_seen: set[tuple[str, str]] = field(default_factory=set)
+    telling: list[_Ranked] = field(default_factory=list)
 
-    def add_conflicts(self, found: list[Found]) -> None:
+    def add_conflicts(self, info: DecisionInfo, found: list[Found]) -> None:
         if found:
             self.decisions_with_conflicts += 1
+            strongest = max(found, key=lambda f: f.score)
+            self.telling.append(_Ranked(
+                (strongest.score, sum(f.breach for f in found), len(found), info.date, info.id),
+                TellingDecision(decision_id=info.id, date=info.date, conflicts=len(found),
+                               breaches=sum(f.breach for f in found), max_score=strongest.score,
+                               severity=strongest.severity)))
+            if len(self.telling) > 4 * TOP_DECISIONS:
+                self.telling = sorted(self.telling, reverse=True)[:TOP_DECISIONS]
         for f in found:
             self.conflicts += 1
             self.people.add(f.person)
@@ -94,7 +112,7 @@ def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSu
     infos = sorted(ix.decisions.values(), key=lambda i: (i.date, i.id))
     for info in infos:
         found = decision_conflicts(ix, info, max_hops)
-        tally.add_conflicts(found)
+        tally.add_conflicts(info, found)
         tally.planned_items += info.status == "planned"
         if not quorum_count(graph, ix, info, {f.person for f in found}).quorate:
             tally.inquorate.append(info.id)
@@ -108,4 +126,5 @@ def _scan(graph: OrgGraph, ix: Index, max_hops: int, audit_as_of: Any) -> ScanSu
         by_declaration=tally.by_declaration, by_participation=tally.by_participation, by_severity=tally.by_severity,
         inquorate=tally.inquorate, composition_failures=tally.composition_failures, audit_as_of=on,
         commissioners=audit.commissioners, audit_findings=audit.findings, audit_undeclared=audit.undeclared,
-        audit_partial=audit.partial, by_breach_kind=tally.by_breach_kind, planned_items=tally.planned_items)
+        audit_partial=audit.partial, by_breach_kind=tally.by_breach_kind, planned_items=tally.planned_items,
+        top_decisions=[r.decision for r in sorted(tally.telling, reverse=True)[:TOP_DECISIONS]])
