@@ -1,6 +1,6 @@
 """Real headless Chromium on `orggraph serve` with the demo: the paths page draws the engine's interest
-paths (nodes and highlighted hops in the vis network), lists each hop, works from its form with names
-typed in, and asks no host but the app for anything."""
+paths (nodes and highlighted hops in the vis network), lists each hop, works from its form (a pick from
+the suggestions, a name typed whole), and asks no host but the app for anything."""
 
 from __future__ import annotations
 
@@ -75,7 +75,13 @@ def test_paths_form_takes_names(chrome: Any, live_server: LiveServer, demo_store
     chrome.get(live_server.url + "/")
     chrome.find_element(By.CSS_SELECTOR, 'nav a[href="/paths"]').click()
     wait_for(lambda: chrome.find_elements(By.ID, "paths-from"), what="the paths form")
-    chrome.find_element(By.ID, "paths-from").send_keys(names[person])
+    # From: typed in part and picked from the suggestions (the input then holds the id); To: a whole name.
+    box = chrome.find_element(By.ID, "paths-from")
+    box.send_keys(names[person][:-1])
+    option = wait_for(lambda: chrome.find_elements(By.CSS_SELECTOR, f'#paths-from-suggestions li[data-id="{person}"]'),
+                      what="the person among the suggestions")[0]
+    option.click()
+    assert box.get_attribute("value") == person
     chrome.find_element(By.ID, "paths-to").send_keys(names[org])
     # A date input types in the browser's locale order; set the ISO value it submits.
     chrome.execute_script("document.getElementById('paths-as-of').value = arguments[0];", date)
