@@ -16,7 +16,7 @@ from api.auth import Sessions
 from api.graph_cache import GraphMemo
 from api.middleware import RequestGuardMiddleware, RequestLogMiddleware
 from api.problems import install_problem_handlers
-from api.routers import admin, findings, health, meetings, nodes, views
+from api.routers import admin, findings, health, meetings, nodes, paths_view, views
 from api.settings import Settings
 from api.uploads import UploadGuard
 from orggraph.stores import Store, open_store
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(UploadGuard, settings=settings)  # before any body is read
     app.add_middleware(RequestGuardMiddleware)  # inside the log: refusals are logged and get the headers
     app.add_middleware(RequestLogMiddleware)
-    for router in (health.router, nodes.router, findings.router, meetings.router, admin.router, views.router):
+    for router in (health.router, nodes.router, findings.router, meetings.router, admin.router, views.router, paths_view.router):
         app.include_router(router)
     app.mount("/static/api", StaticFiles(directory=API_STATIC), name="static-api")
     app.mount("/static/viz", StaticFiles(directory=VIZ_STATIC), name="static-viz")
