@@ -5,13 +5,13 @@
 //
 // entry.explore = { expand(id, cls) -> Promise, remove(id), setDate(iso|null), hideClass(cls, bool),
 //   hideLabel(label, bool), onlyInterest(bool), setLayout("force"|"hierarchical"), visibleEdgeIds(),
-//   visibleNodeIds(), dimmedNodeIds(), dateRange(), state(), hash(), ready (a Promise) }
+//   visibleNodeIds(), dimmedNodeIds(), dateRange(), state(), hash(), limit, ready (a Promise) }
 (function () {
   "use strict";
   var og = window.orggraph = window.orggraph || {};
   og.networks = og.networks || {};
   og.plugins = og.plugins || [];
-  var OPEN_LO = "", OPEN_HI = "9999-12-31", DAY = 86400000, LIMIT = 50;
+  var OPEN_LO = "", OPEN_HI = "9999-12-31", DAY = 86400000;
 
   function isLive(item, day) {
     return (item.valid_from || OPEN_LO) <= day && day <= (item.valid_to || OPEN_HI);
@@ -32,6 +32,7 @@
     this.interestOnly = false;
     this.date = null;
     this.layout = "force";
+    this.limit = entry.meta.expand_limit || 50;  // neighbours added at most per expand (the API's limit)
     this.ownsHash = !og.hashOwner;
     if (this.ownsHash) { og.hashOwner = entry.container.id; }
   }
@@ -133,7 +134,7 @@
   X.expand = function (id, cls) {
     var self = this, entry = this.entry;
     if (!this.url) { return Promise.reject(new Error("this view cannot expand (no neighbours URL)")); }
-    var q = new URLSearchParams({ limit: String(LIMIT) });
+    var q = new URLSearchParams({ limit: String(this.limit) });
     if (cls) { q.set("class", cls); }
     var asOf = new URLSearchParams(window.location.search).get("as_of");
     if (asOf) { q.set("as_of", asOf); }
