@@ -63,8 +63,8 @@ def test_expand_adds_the_apis_neighbours(chrome: Any, live_server: LiveServer) -
     driver = chrome
     open_view(driver, live_server, f"/node/{CCG}?hops=1")
     before = node_ids(driver)
-    practice = sorted(n for n in js(driver, "return e.nodes.get().filter(function (n) {"
-                                            " return n.nodeLabel === 'Practice'; }).map(function (n) { return n.id; });"))[0]
+    practice = min(n for n in js(driver, "return e.nodes.get().filter(function (n) {"
+                                            " return n.nodeLabel === 'Practice'; }).map(function (n) { return n.id; });"))
     api = httpx.get(f"{live_server.url}/api/nodes/{practice}/neighbours", params={"limit": 50}).json()
     assert api["total"] >= 1
     # By the toolbar: "a click on a node adds its neighbours", then a real click on the practice.
@@ -98,9 +98,9 @@ def test_supernode_expansion_is_capped_with_a_note(chrome: Any, live_server: Liv
 def test_remove_and_the_url_reloads_the_same_view(chrome: Any, live_server: LiveServer) -> None:
     driver = chrome
     open_view(driver, live_server, f"/node/{CCG}?hops=1")
-    practice = sorted(js(driver, "return e.nodes.getIds({filter: function (n) { return n.nodeLabel === 'Practice'; }});"))[0]
+    practice = min(js(driver, "return e.nodes.getIds({filter: function (n) { return n.nodeLabel === 'Practice'; }});"))
     js_async(driver, "e.explore.expand(arguments[0], 'provider_interest')", practice)
-    gone = sorted(n for n in node_ids(driver) if n not in (CCG, practice))[0]
+    gone = min(n for n in node_ids(driver) if n not in (CCG, practice))
     js(driver, "e.explore.remove(arguments[0]);", gone)
     assert gone not in node_ids(driver)
     js(driver, "e.explore.hideClass('decision', true); e.explore.setDate('2016-06-01');"
