@@ -77,12 +77,14 @@ def _options(n_nodes: int, n_edges: int = 0) -> dict[str, Any]:
     # the drawing stays still and costs nothing while a person reads it. Big views skip what costs most
     # and adds least: vis-network's Kamada-Kawai start ("improvedLayout") and dynamic edge curves (one
     # more physics body per edge); a 2-hop CCG view then settles in about a second instead of seven.
+    # (bench/bench_browser.py measures the national-scale view.)
     big = n_nodes > 100 or n_edges > 200
     return {
         "physics": {
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.4},
-            "stabilization": {"enabled": True, "iterations": 400 if n_nodes < 200 else 250, "fit": True},
+            # A big view starts from rings around the seed (orggraph-graph.js), so fewer iterations settle it.
+            "stabilization": {"enabled": True, "iterations": 100 if big else 400, "fit": True},
         },
         "layout": {"improvedLayout": not big},
         "interaction": {"hover": True, "keyboard": {"enabled": True, "bindToWindow": False},
