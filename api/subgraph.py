@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -120,3 +121,41 @@ def edges_json(graph: OrgGraph) -> tuple[list[dict[str, object]], list[dict[str,
                       "properties": {k: v for k, v in data.items()
                                      if k not in ("type", "valid_from", "valid_to", "source")}})
     return nodes, edges
+
+
+@dataclass
+class Neighbours:
+    """A node's neighbours by relationship class: the first ``limit`` (by id) of ``total``, and every
+    relationship of that class between the node and each one kept."""
+
+    node_id: str
+    rel_class: str | None
+    total: int
+    neighbour_ids: list[str]
+    edges: list[tuple[str, str, Any, dict[str, Any]]]  # (from, to, key, props)
+
+
+def neighbours(graph: OrgGraph, node_id: str, rel_class: str | None = None, as_of: str | None = None,
+               limit: int = 50) -> Neighbours:
+    """The nodes one relationship away from ``node_id`` (either direction), of class ``rel_class``
+    (every class when None), live on ``as_of`` when given; in id order, so a supernode's first
+    ``limit`` are the same on every call."""
+    g = graph.g
+    schema = graph.schema
+    found: dict[str, list[tuple[str, str, Any, dict[str, Any]]]] = {}
+    rels = [(node_id, other, key, data) for _, other, key, data in g.out_edges(node_id, keys=True, data=True)]
+    rels += [(other, node_id, key, data) for other, _, key, data in g.in_edges(node_id, keys=True, data=True)]
+    for start, end, key, data in rels:
+        other = end if start == node_id else start
+        if other == node_id or not live_or_undated(data, as_of) or not live_or_undated(g.nodes[other], as_of):
+            continue
+        if rel_class is not None:
+            variant = schema.classify(data["type"], g.nodes[start]["label"], g.nodes[end]["label"])
+            if variant is None or variant.rel_class != rel_class:
+                continue
+        found.setdefault(other, []).append((start, end, key, data))
+    ids = sorted(found)
+    kept = ids[:limit]
+    edges = sorted((e for nid in kept for e in found[nid]),
+                   key=lambda e: (e[0], e[1], str(e[3]["type"]), str(e[3].get("valid_from") or ""), str(e[2])))
+    return Neighbours(node_id, rel_class, len(ids), kept, edges)

@@ -164,7 +164,8 @@ def test_view_style_legend_and_tooltips_come_from_the_schema(store: EmbeddedStor
     assert {e.label for e in view.legend} == {d["label"] for _, d in sub.g.nodes(data=True)}
     hl = [e for e in view.edges if e["highlighted"]]
     assert len(hl) >= 1 and all(e["width"] > 1 for e in hl)
-    assert all(e["label"].startswith(e["relType"]) for e in view.edges)
+    # Captions in words from the schema ("director of"), as the explanations say them.
+    assert all(e["label"].startswith(SCHEMA.relationships[e["relType"]].caption) for e in view.edges)
     dated = [e for e in view.edges if "\n" in e["label"]]
     assert dated and all("–" in e["label"] for e in dated)
     assert view.options["physics"]["stabilization"]["enabled"]

@@ -11,11 +11,13 @@ from fastapi.responses import Response
 from api.auth import require
 from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
 from api.names import suggestions
-from api.problems import problem_doc
+from api.problems import ApiError, problem_doc
 from api.schemas import EgoNetwork, NodeOut, Page, SearchHit, Stats, Suggestion
 from api.service import node_out
-from api.subgraph import edges_json, ego_network
+from api.subgraph import edges_json, ego_network, neighbours
+from api.templating import page_url
 from orggraph.query import search_graph
+from viz.styling import vis_edge, vis_node
 
 router = APIRouter(prefix="/api", tags=["explore"], dependencies=[Depends(require("reader"))],
                    responses=problem_doc(400, 401, 403, 404, 422, 503))
@@ -73,6 +75,35 @@ def ego(node_id: NodeId, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
 
     body = memo.get(graph, ("ego-json", node_id, hops, on, max_nodes), compute)
     return Response(body, media_type="application/json")
+
+
+@router.get("/nodes/{node_id}/neighbours", summary="A node's neighbours by relationship class, for expanding a view")
+def get_neighbours(node_id: NodeId, graph: GraphDep, as_of: AsOf = None,
+                   rel_class: Annotated[str | None, Query(alias="class", max_length=40,
+                                                          description="Relationship class (schema classes)")] = None,
+                   limit: Annotated[int, Query(ge=1, le=500, description="At most this many neighbours")] = 50,
+                   ) -> Any:
+    """The nodes one relationship away (either direction) in id order, the first ``limit`` of ``total``,
+    with the relationships between; ``vis`` has the same nodes and edges styled for the graph view."""
+    require_node(graph, node_id)
+    on = parse_date(as_of, "as_of")
+    if rel_class and rel_class not in graph.schema.classes:
+        raise ApiError(422, f"class {rel_class!r} is not a relationship class; expected one of "
+                            f"{', '.join(sorted(graph.schema.classes))}")
+    found = neighbours(graph, node_id, rel_class or None, on, limit)
+    g, schema = graph.g, graph.schema
+    ids = found.neighbour_ids
+    nodes = [{"id": n, "label": g.nodes[n]["label"], "name": g.nodes[n].get("name"),
+              "properties": {k: v for k, v in g.nodes[n].items() if k != "label"}} for n in ids]
+    edges = [{"from_id": s, "to_id": e, "type": d["type"], "valid_from": d.get("valid_from"),
+              "valid_to": d.get("valid_to"), "source": d.get("source"),
+              "properties": {k: v for k, v in d.items() if k not in ("type", "valid_from", "valid_to", "source")}}
+             for s, e, _, d in found.edges]
+    vis = {"nodes": [vis_node(n, g.nodes[n], schema, False, lambda x: page_url(x, graph.label(x))) for n in ids],
+           "edges": [vis_edge(s, e, k, d, schema, (g.nodes[s]["label"], g.nodes[e]["label"]))
+                     for s, e, k, d in found.edges]}
+    return {"node_id": node_id, "class": rel_class or None, "as_of": on, "total": found.total,
+            "shown": len(ids), "limit": limit, "nodes": nodes, "edges": edges, "vis": vis}
 
 
 @router.get("/stats", response_model=Stats, summary="Counts of nodes by label and relationships by type")
