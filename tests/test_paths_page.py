@@ -140,6 +140,11 @@ def test_names_resolve_to_their_node(client: TestClient, graph: OrgGraph) -> Non
     by_name = get(client, frm=person.upper(), to=f"  {org} ", as_of=c.date)
     assert by_name[0] == 200 and hop_rows(by_name[1]) == hop_rows(by_id[1]) != []
     assert graph_data(by_name[1], "paths-graph") == graph_data(by_id[1], "paths-graph")
+    # The API takes names too, and gives the same answer as with ids.
+    api_by_id = client.get("/api/paths", params={"from": c.person_id, "to": path.org_id, "as_of": c.date})
+    api_by_name = client.get("/api/paths", params={"from": person.upper(), "to": org, "as_of": c.date})
+    assert api_by_name.status_code == 200 and api_by_name.json() == api_by_id.json()
+    assert api_by_id.json()["interest_paths"], "the longest conflict's path exists on its date"
 
 
 def test_an_ambiguous_name_offers_each_candidate(client: TestClient, graph: OrgGraph) -> None:  # noqa: F811
@@ -154,6 +159,8 @@ def test_an_ambiguous_name_offers_each_candidate(client: TestClient, graph: OrgG
     links = [parse_qs(urlparse(unescape(h)).query) for h in re.findall(r'href="([^"]+)"', picks[0])]
     assert sorted(q["from"][0] for q in links) == ids[:10] and all(q["to"] == [path.org_id] for q in links)
     assert not hop_rows(html)
+    api = client.get("/api/paths", params={"from": shared, "to": path.org_id})
+    assert api.status_code == 422 and sorted(e["id"] for e in api.json()["errors"]) == ids[:len(api.json()["errors"])]
 
 
 def test_part_of_a_name_is_a_404_with_suggestions(client: TestClient, graph: OrgGraph) -> None:  # noqa: F811

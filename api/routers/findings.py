@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from api.auth import require
 from api.dates import IsoDate
 from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
+from api.names import resolve_node
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
 from api.service import (
@@ -128,9 +129,10 @@ def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
               as_of: AsOf = None, max_hops: MaxHops = 4,
               any: Annotated[bool, Query(description="Also any shortest paths, for exploring")] = False,
               ) -> PathsOut:
-    """Interest paths follow the engine's rules; ``any=true`` adds shortest paths of any kind."""
-    require_node(graph, from_id)
-    require_node(graph, to_id)
+    """Interest paths follow the engine's rules; ``any=true`` adds shortest paths of any kind. ``from`` and
+    ``to`` are ids, or names of exactly one node (an ambiguous name is a 422 listing the candidates)."""
+    from_id = resolve_node(graph, memo, from_id, SCHEMA.nodes, "node")
+    to_id = resolve_node(graph, memo, to_id, SCHEMA.nodes, "node")
     on = parse_date(as_of, "as_of") or today()
     problem = path_start_problem(graph, from_id)
     if not any and problem is not None:
