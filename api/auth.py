@@ -129,12 +129,18 @@ def session_principal(request: Request, settings: Settings) -> Principal | None:
     return next((Principal(k.name, k.role) for k in settings.api_keys if k.name == name), None)
 
 
-def authenticate(request: Request) -> Principal:
-    settings: Settings = request.app.state.settings
+def principal_of(request: Request, settings: Settings) -> Principal | None:
+    """Who the request is: its key's principal, else (no key sent) its session's; None when neither."""
     key = presented_key(request)
     principal = identify(settings, key)
     if principal is None and key is None and settings.auth_enabled:
         principal = session_principal(request, settings)
+    return principal
+
+
+def authenticate(request: Request) -> Principal:
+    settings: Settings = request.app.state.settings
+    principal = principal_of(request, settings)
     if principal is None:
         raise ApiError(401, "an API key is required: send it as 'X-API-Key: KEY' or 'Authorization: Bearer KEY'",
                        {"WWW-Authenticate": 'Bearer realm="orggraph"'})

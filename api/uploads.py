@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import identify, presented_key
+from api.auth import principal_of
 from api.problems import problem_response
 from api.settings import Settings
 
@@ -32,8 +32,9 @@ def declared_length(scope: Scope) -> int | None:
 
 
 def authentication_problem(settings: Settings, scope: Scope, role: str) -> Response | None:
-    """The 401 or 403 the route's ``require(role)`` would give, from the headers alone (no body)."""
-    principal = identify(settings, presented_key(Request(scope)))
+    """The 401 or 403 the route's ``require(role)`` would give, from the headers alone (no body): the
+    same principal, by key or by a signed-in session's cookie."""
+    principal = principal_of(Request(scope), settings)
     if principal is None:
         return problem_response(401, "an API key is required: send it as 'X-API-Key: KEY' or "
                                      "'Authorization: Bearer KEY'", {"WWW-Authenticate": 'Bearer realm="orggraph"'})
