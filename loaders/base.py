@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from loaders import limits
+from loaders.limits import current
 from orggraph import temporal
 from orggraph.errors import OrgGraphError, RecordError
 from orggraph.graph import OrgGraph
@@ -200,7 +200,7 @@ def csv_rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
     a row wider than ``LIMITS.max_columns``, a cell longer than ``LIMITS.max_cell_chars`` or text the
     csv module cannot read: the file is refused whole (a giant cell is most often an unclosed quote
     that swallowed the rows after it)."""
-    lim = limits.LIMITS
+    lim = current()
     if csv.field_size_limit() < lim.max_cell_chars + 1:
         csv.field_size_limit(lim.max_cell_chars + 1)
     reader = csv.reader(io.StringIO(text, newline=""))

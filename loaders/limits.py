@@ -1,7 +1,8 @@
 """How big a file the loaders read: bounds on workbooks and CSVs, so a hostile or broken file is refused
 with one line instead of taking the process's memory or time.
 
-:data:`LIMITS` holds the bounds in force; tests (and a deployment that needs other figures) replace it.
+:data:`LIMITS` holds the bounds in force; tests (and a deployment that needs other figures) replace it;
+readers call :func:`current`.
 """
 
 from __future__ import annotations
@@ -21,3 +22,8 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def current() -> Limits:
+    """The bounds in force now (read at each call, so replacing :data:`LIMITS` takes effect)."""
+    return LIMITS

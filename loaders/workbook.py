@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from loaders import limits
 from loaders.base import FileRejected
+from loaders.limits import Limits, current
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
@@ -28,7 +28,7 @@ _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOC
 
 def check_archive(path: Path) -> None:
     """FileRejected unless ``path`` is a zip whose members stay within the limits and hold no DTD."""
-    lim = limits.LIMITS
+    lim = current()
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -104,7 +104,7 @@ def sheet_rows(path: Path, ws: Any, max_rows: int | None = None,
         WorkSheetParser,  # the parser read-only sheets use, without gap rows
     )
 
-    lim = limits.LIMITS
+    lim = current()
     wb = ws.parent
     try:
         with ws._get_source() as src:
@@ -124,7 +124,7 @@ def sheet_rows(path: Path, ws: Any, max_rows: int | None = None,
         raise FileRejected(path.name, f"sheet {ws.title!r} cannot be read ({_why(exc)})") from None
 
 
-def _bounded_row(path: Path, sheet: str, number: int, cells: list[dict[str, Any]], lim: limits.Limits,
+def _bounded_row(path: Path, sheet: str, number: int, cells: list[dict[str, Any]], lim: Limits,
                  letter: Any) -> list[Any]:
     filled = [c for c in cells if c.get("value") not in (None, "")]
     if not filled:

@@ -26,9 +26,28 @@ from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
-from orggraph.stores import sqlite_sql as sql
 from orggraph.stores.base import Store, StoreError
 from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
+from orggraph.stores.sqlite_sql import (
+    ALL_NODES,
+    ALL_RELS,
+    BUMP_VERSION,
+    COUNT_NODES,
+    COUNT_RELS,
+    FORMAT_NAME,
+    READ_VERSION,
+    STORE_FORMAT,
+    RowFetch,
+    create_tables,
+    read_touched,
+    rows_graph,
+    search_candidates,
+    touched_copy,
+    write_changes,
+)
+from orggraph.stores.sqlite_sql import (
+    neighbourhood as one_hop,
+)
 
 BUSY_TIMEOUT = 600.0  # seconds a writer waits for another writer (the JSON store's lock waits as long)
 
@@ -91,17 +110,17 @@ class SQLiteStore(Store):
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("BEGIN IMMEDIATE")
             if not db.execute("SELECT 1 FROM sqlite_master").fetchone():  # nobody laid it out meanwhile
-                sql.create_tables(db, self.schema)
+                create_tables(db, self.schema)
             db.execute("COMMIT")
         elif "meta" not in tables:
             raise self._unreadable(ValueError("an SQLite database, but not an orggraph store"))
         else:
             meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != sql.FORMAT_NAME:
+            if meta.get("format") != FORMAT_NAME:
                 raise self._unreadable(ValueError("an SQLite database, but not an orggraph store"))
-            if int(meta.get("store_format", 0)) > sql.STORE_FORMAT:
+            if int(meta.get("store_format", 0)) > STORE_FORMAT:
                 raise StoreError(f"{self.path}: written by a newer orggraph (store format "
-                                 f"{meta['store_format']}, this one reads {sql.STORE_FORMAT}); upgrade orggraph")
+                                 f"{meta['store_format']}, this one reads {STORE_FORMAT}); upgrade orggraph")
         db.execute("PRAGMA synchronous = FULL")
 
     def _read_conn(self) -> sqlite3.Connection | None:
@@ -127,17 +146,17 @@ class SQLiteStore(Store):
     def version(self) -> int:
         """The change counter: bumped by every committed write (0 for an empty store)."""
         with self._reading("reading the change counter") as db:
-            return 0 if db is None else int(db.execute(sql.READ_VERSION).fetchone()[0])
+            return 0 if db is None else int(db.execute(READ_VERSION).fetchone()[0])
 
     # ---- reading -------------------------------------------------------------------------------
     def graph(self) -> OrgGraph:
         with self._reading("reading the graph") as db:
             if db is None:
                 return OrgGraph(schema=self.schema)
-            version = int(db.execute(sql.READ_VERSION).fetchone()[0])
+            version = int(db.execute(READ_VERSION).fetchone()[0])
             if self._cache is not None and self._cache_version == version:
                 return self._cache
-            graph = sql.rows_graph(db.execute(sql.ALL_NODES), db.execute(sql.ALL_RELS), self.schema)
+            graph = rows_graph(db.execute(ALL_NODES), db.execute(ALL_RELS), self.schema)
             self._cache, self._cache_version, self._cache_owned = graph, version, False
             return graph
 
@@ -145,21 +164,21 @@ class SQLiteStore(Store):
         with self._reading("counting") as db:
             if db is None:
                 return {"nodes": {}, "relationships": {}}
-            nodes = dict(db.execute(sql.COUNT_NODES).fetchall())
-            rels = dict(db.execute(sql.COUNT_RELS).fetchall())
+            nodes = dict(db.execute(COUNT_NODES).fetchall())
+            rels = dict(db.execute(COUNT_RELS).fetchall())
         return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
 
     def node(self, node_id: str) -> NodeDetail | None:
         with self._reading("reading a node") as db:
             if db is None:
                 return None
-            return node_detail(sql.neighbourhood(db, node_id, self.schema), node_id)
+            return node_detail(one_hop(db, node_id, self.schema), node_id)
 
     def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
         with self._reading("reading a neighbourhood") as db:
             if db is None:
                 return OrgGraph(schema=self.schema)
-            return gather(sql.RowFetch(db), self.schema, question, node_id, max_hops)
+            return gather(RowFetch(db), self.schema, question, node_id, max_hops)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         if not normalise_text(text):
@@ -167,7 +186,7 @@ class SQLiteStore(Store):
         with self._reading("searching") as db:
             if db is None:
                 return []
-            return search_graph(sql.search_candidates(db, text, self.schema), text, limit)
+            return search_graph(search_candidates(db, text, self.schema), text, limit)
 
     def ping(self) -> None:
         self.version()
@@ -186,9 +205,9 @@ class SQLiteStore(Store):
             assert after is not None
             if strict and (rejected := after.validate(records)):
                 return ApplyResult(rejected=rejected, committed=False), False
-            before = sql.touched_copy(after.g, records)
+            before = touched_copy(after.g, records)
         else:
-            before = sql.read_touched(db, records)
+            before = read_touched(db, records)
             after = OrgGraph(before.copy(), self.schema)
         result = after.apply(records)
         if strict and result.rejected:
@@ -196,8 +215,8 @@ class SQLiteStore(Store):
             return result, False
         result.committed = True
         if result.written:
-            sql.write_changes(db, before, after, records)
-            db.execute(sql.BUMP_VERSION)
+            write_changes(db, before, after, records)
+            db.execute(BUMP_VERSION)
             if in_place:
                 self._cache_version = version + 1
         return result, in_place
@@ -209,7 +228,7 @@ class SQLiteStore(Store):
             assert db is not None
             db.execute("SAVEPOINT write" if self._in_batch else "BEGIN IMMEDIATE")
             try:
-                version = int(db.execute(sql.READ_VERSION).fetchone()[0])
+                version = int(db.execute(READ_VERSION).fetchone()[0])
                 result, advanced = self._write_in(db, records, strict, version)
                 keep = result.committed and bool(result.written)
                 if self._in_batch:
@@ -282,7 +301,7 @@ class SQLiteStore(Store):
             try:
                 db.execute("DELETE FROM rels")
                 db.execute("DELETE FROM nodes")
-                db.execute(sql.BUMP_VERSION)
+                db.execute(BUMP_VERSION)
                 db.execute("RELEASE write" if self._in_batch else "COMMIT")
             except BaseException:
                 self._abandon(db, "ROLLBACK TO write" if self._in_batch else "ROLLBACK")

@@ -20,8 +20,22 @@ from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, s
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
 from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
-from orggraph.stores.neo4j import cypher
-from orggraph.stores.neo4j.cypher import META_ID, schema_statements
+from orggraph.stores.neo4j.cypher import (
+    ALL_NODES,
+    ALL_RELS,
+    AWAIT_INDEXES,
+    BUMP_VERSION,
+    BUMP_VERSION_ONLY,
+    COUNT_NODES,
+    COUNT_RELS,
+    CREATE_META,
+    DELETE_ALL,
+    META_ID,
+    NEIGHBOURHOOD,
+    READ_VERSION,
+    SEARCH,
+    schema_statements,
+)
 from orggraph.stores.neo4j.projection import (
     CypherFetch,
     read_touched,
@@ -146,8 +160,8 @@ class Neo4jStore(Store):
             with self._session() as session:
                 for stmt in schema_statements(self.schema):
                     session.run(stmt).consume()
-                session.run(cypher.CREATE_META, id=META_ID).consume()
-                session.run(cypher.AWAIT_INDEXES).consume()
+                session.run(CREATE_META, id=META_ID).consume()
+                session.run(AWAIT_INDEXES).consume()
 
         self._run(work, "creating constraints and indexes")
         self._schema_ready = True
@@ -166,7 +180,7 @@ class Neo4jStore(Store):
 
         def work() -> int:
             with self._session() as session:
-                return _counter(session.run(cypher.READ_VERSION, id=META_ID).single())
+                return _counter(session.run(READ_VERSION, id=META_ID).single())
 
         return self._run(work, "reading the change counter")
 
@@ -179,13 +193,13 @@ class Neo4jStore(Store):
         self.ensure_schema()
 
         def read(tx: ManagedTransaction) -> tuple[int, OrgGraph | None]:
-            version = _counter(tx.run(cypher.READ_VERSION, id=META_ID).single())
+            version = _counter(tx.run(READ_VERSION, id=META_ID).single())
             if self._cache is not None and version == self._cache_version:
                 return version, None
-            nodes = list(tx.run(cypher.ALL_NODES))
-            graph = whole_graph(nodes, list(tx.run(cypher.ALL_RELS)), self.schema)
+            nodes = list(tx.run(ALL_NODES))
+            graph = whole_graph(nodes, list(tx.run(ALL_RELS)), self.schema)
             # Read-committed isolation: if a write landed while we read, read again.
-            if _counter(tx.run(cypher.READ_VERSION, id=META_ID).single()) != version:
+            if _counter(tx.run(READ_VERSION, id=META_ID).single()) != version:
                 raise neo4j_errors.TransientError("graph changed while reading")  # retried by _run
             return version, graph
 
@@ -205,9 +219,9 @@ class Neo4jStore(Store):
         def work() -> dict[str, dict[str, int]]:
             with self._session() as session:
                 nodes: dict[str, int] = defaultdict(int)
-                for labels, count in session.run(cypher.COUNT_NODES):
+                for labels, count in session.run(COUNT_NODES):
                     nodes[schema_label(labels, self.schema)] += count
-                rels = {t: c for t, c in session.run(cypher.COUNT_RELS)}
+                rels = {t: c for t, c in session.run(COUNT_RELS)}
             return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
 
         return self._run(work, "counting")
@@ -236,14 +250,14 @@ class Neo4jStore(Store):
 
     def node(self, node_id: str) -> NodeDetail | None:
         """One node and its neighbours, gathered by Cypher and described by the shared code."""
-        return node_detail(self._subgraph(cypher.NEIGHBOURHOOD, id=node_id), node_id)
+        return node_detail(self._subgraph(NEIGHBOURHOOD, id=node_id), node_id)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         """Index lookup for candidates, then the embedded store's scoring over just those."""
         q = normalise_text(text)
         if not q:
             return []
-        return search_graph(self._subgraph(cypher.SEARCH, q=q), text, limit)
+        return search_graph(self._subgraph(SEARCH, q=q), text, limit)
 
     # ---- writing -------------------------------------------------------------------------------
     def write(self, records: Sequence[Record], *, strict: bool = False) -> ApplyResult:
@@ -279,7 +293,7 @@ class Neo4jStore(Store):
     def _write_in(self, tx: Any, records: list[Record], strict: bool) -> tuple[int, ApplyResult]:
         # Bumping the counter first takes the meta node's write lock: writers queue here, so what we
         # read below is what we write over.
-        version = _counter(tx.run(cypher.BUMP_VERSION, id=META_ID).single())
+        version = _counter(tx.run(BUMP_VERSION, id=META_ID).single())
         before = read_touched(tx, records, self.schema)
         # Replay the records with the embedded store's own merge rules.
         after = OrgGraph(before.copy(), self.schema)
@@ -297,7 +311,7 @@ class Neo4jStore(Store):
 
         def work() -> None:
             with self._session() as session:
-                session.run(cypher.DELETE_ALL).consume()
-                session.run(cypher.BUMP_VERSION_ONLY, id=META_ID).consume()
+                session.run(DELETE_ALL).consume()
+                session.run(BUMP_VERSION_ONLY, id=META_ID).consume()
 
         self._run(work, "clearing")
