@@ -24,6 +24,7 @@ from orggraph.graph import OrgGraph
 from orggraph.models import node, rel
 from orggraph.query import normalise_text
 from orggraph.stores import open_store
+from orggraph.stores import sqlite as sqlite_store
 from orggraph.stores import sqlite_sql as sql
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.sqlite import SQLiteStore
@@ -63,7 +64,7 @@ def test_a_write_that_fails_midway_leaves_the_database_as_it_was(lite: SQLiteSto
         real(db, *args)  # type: ignore[arg-type]
         raise OSError("disk gone")  # after the rows were upserted, before the commit
 
-    monkeypatch.setattr(sql, "write_changes", half_then_fail)
+    monkeypatch.setattr(sqlite_store, "write_changes", half_then_fail)  # where the store looks it up
     with pytest.raises(OSError):
         lite.write([node("P2", "Person", {"name": "Bo Made-Up"})])
     monkeypatch.undo()
