@@ -9,7 +9,7 @@ callers take a graph with :meth:`Store.graph` (everything: the scan, export) or,
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Self
 
@@ -45,6 +45,12 @@ class Store(ABC):
         durable) when the batch ends, and nothing of it if the process dies first. Inside a batch,
         :meth:`graph` shows the batch's pending state, so a later file can refer to an earlier one."""
         return nullcontext()
+
+    def version(self) -> Hashable:
+        """A token that changes whenever a committed write changes the store (also by another process):
+        answers computed while it is unchanged stay valid. Each backend has its own kind of token; callers
+        only compare two of them for equality."""
+        return id(self.graph())
 
     def ping(self) -> None:
         """Raise :class:`StoreUnavailable` if the store cannot be read."""

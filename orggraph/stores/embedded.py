@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -111,6 +111,10 @@ class EmbeddedStore(Store):
             except (OSError, orjson.JSONDecodeError, ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"{self.path}: not a readable orggraph store ({exc})") from exc
         return graph
+
+    def version(self) -> Hashable:
+        """The file's (mtime, size, inode): a write replaces the file, so any change moves it."""
+        return self._file_stamp()
 
     def ping(self) -> None:
         if not self.exists():
