@@ -9,21 +9,25 @@ callers take a graph with :meth:`Store.graph` (everything: the scan, export) or,
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Self
+from typing import Self, TypeVar
 
 from orggraph.errors import StoreError, StoreUnavailable
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, search_graph
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, QUESTIONS, Question, graph_question
+from orggraph.schema import Schema
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, QUESTIONS, Fetch, GraphFetch, Question, gather
+
+T = TypeVar("T")
 
 
 class Store(ABC):
     """A place where the graph lives. Writes are atomic per call; reads see committed state only."""
 
     uri: str
+    schema: Schema
 
     @abstractmethod
     def graph(self) -> OrgGraph:
@@ -59,13 +63,22 @@ class Store(ABC):
     def stats(self) -> dict[str, dict[str, int]]:
         return self.graph().stats()
 
+    def read_with(self, walk: Callable[[Fetch], T], what: str = "reading") -> T:
+        """Run ``walk`` over this store's :class:`~orggraph.stores.neighbourhood.Fetch` inside one
+        consistent read (one transaction), and return what it returns. Every bounded read (a question's
+        neighbourhood, a node's relationships, the scan's parts) is a walk written once over the two
+        reads of a Fetch; each backend answers those reads over its own indexes. This default walks the
+        whole graph in memory; SQLite and Neo4j override it to read only what the walk asks for.
+        ``what`` names the read in an error message."""
+        return walk(GraphFetch(self.graph()))
+
     def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
         """The bounded subgraph that answers one ``question`` (``decision``, ``meeting``, ``person`` or
         ``committee``) about ``node_id`` with interest paths of at most ``max_hops``: the engine gives
         the same answer on it as on :meth:`graph` (see :mod:`orggraph.stores.neighbourhood` for what
-        each question gathers). This default gathers it from the whole graph in memory; a backend that
-        can read less overrides it with its own :class:`~orggraph.stores.neighbourhood.Fetch`."""
-        return graph_question(self.graph(), question, node_id, max_hops)
+        each question gathers)."""
+        return self.read_with(lambda fetch: gather(fetch, self.schema, question, node_id, max_hops),
+                              f"reading the neighbourhood of {node_id}")
 
     def node(self, node_id: str) -> NodeDetail | None:
         return node_detail(self.graph(), node_id)

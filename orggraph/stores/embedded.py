@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
+from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
 
 LOCK_TIMEOUT_ENV = "ORGGRAPH_LOCK_TIMEOUT"
@@ -46,6 +47,7 @@ class EmbeddedStore(Store):
                  on_wait: Callable[[str], None] | None = None):
         self.path = Path(path)
         self.uri = str(self.path)
+        self.schema = SCHEMA  # the file holds graphs of the package's schema
         self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
         # Told once when a write has to wait for another writer (the CLI prints it; default: the log).
         self.on_wait = on_wait

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from orggraph.graph import ApplyResult, OrgGraph
 from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
+from orggraph.stores.neighbourhood import Fetch, GraphFetch
 from orggraph.stores.sqlite_sql import (
     ALL_NODES,
     ALL_RELS,
@@ -51,6 +52,8 @@ from orggraph.stores.sqlite_sql import (
 
 BUSY_TIMEOUT = 600.0  # seconds a writer waits for another writer (the JSON store's lock waits as long)
 
+
+T = TypeVar("T")
 
 class SQLiteStore(Store):
     def __init__(self, path: Path, schema: Schema = SCHEMA):
@@ -174,11 +177,11 @@ class SQLiteStore(Store):
                 return None
             return node_detail(one_hop(db, node_id, self.schema), node_id)
 
-    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
-        with self._reading("reading a neighbourhood") as db:
-            if db is None:
-                return OrgGraph(schema=self.schema)
-            return gather(RowFetch(db), self.schema, question, node_id, max_hops)
+    def read_with(self, walk: Callable[[Fetch], T], what: str = "reading") -> T:
+        """``walk`` over indexed reads of the tables in one read transaction (an empty graph's reads
+        when there is no store yet)."""
+        with self._reading(what) as db:
+            return walk(GraphFetch(OrgGraph(schema=self.schema)) if db is None else RowFetch(db))
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         if not normalise_text(text):

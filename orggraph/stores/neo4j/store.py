@@ -19,7 +19,7 @@ from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
+from orggraph.stores.neighbourhood import Fetch
 from orggraph.stores.neo4j.cypher import (
     ALL_NODES,
     ALL_RELS,
@@ -236,17 +236,16 @@ class Neo4jStore(Store):
         self.ensure_schema()
         return self._run(work, "reading")
 
-    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
-        """One question's subgraph, gathered by typed Cypher steps in one read transaction (no projection
-        of the whole graph; the cached snapshot, if any, is neither used nor kept)."""
+    def read_with(self, walk: Callable[[Fetch], T], what: str = "reading") -> T:
+        """``walk`` over typed Cypher reads in one read transaction (retried as a whole on transient
+        errors); never the projection, and the cached snapshot, if any, is neither used nor kept."""
         self.ensure_schema()
 
-        def work() -> OrgGraph:
+        def work() -> T:
             with self._session() as session:
-                return session.execute_read(
-                    lambda tx: gather(CypherFetch(tx, self.schema), self.schema, question, node_id, max_hops))
+                return session.execute_read(lambda tx: walk(CypherFetch(tx, self.schema)))
 
-        return self._run(work, f"reading the neighbourhood of {node_id}")
+        return self._run(work, what)
 
     def node(self, node_id: str) -> NodeDetail | None:
         """One node and its neighbours, gathered by Cypher and described by the shared code."""
