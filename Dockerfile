@@ -4,6 +4,11 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
+# Pango for WeasyPrint (the chair's brief as PDF); fonts so the PDF has glyphs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (cached while only the code changes), then the code.
 COPY pyproject.toml README.md ./
 COPY orggraph ./orggraph
@@ -11,6 +16,7 @@ COPY loaders ./loaders
 COPY api ./api
 COPY viz ./viz
 COPY orggraph_cli ./orggraph_cli
+COPY orggraph_demo ./orggraph_demo
 RUN pip install . && useradd --create-home --uid 10001 orggraph
 
 USER orggraph
