@@ -32,6 +32,7 @@ from orggraph.models import Record
 from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
+from orggraph.stores.filters import conflicts_neighbourhood, conflicts_walk
 from orggraph.stores.neighbourhood import GraphFetch, graph_question, paths_neighbourhood, paths_walk
 from orggraph.stores.sqlite import SQLiteStore
 from tests.test_engine_properties import build, worlds
@@ -45,9 +46,9 @@ PATH_PAIRS = 25  # at most this many (from, to) pairs per world: all of a small 
 class Ask:
     """A question's neighbourhood (``ask(question, id, max_hops)``) and the paths' (``ask.paths``)."""
 
-    def __init__(self, one: Callable[[str, str, int], OrgGraph],
-                 paths: Callable[[str, str, int, bool], OrgGraph]) -> None:
-        self.one, self.paths = one, paths
+    def __init__(self, one: Callable[[str, str, int], OrgGraph], paths: Callable[[str, str, int, bool], OrgGraph],
+                 filters: Callable[[dict[str, str], int], OrgGraph | None]) -> None:
+        self.one, self.paths, self.filters = one, paths, filters
 
     def __call__(self, question: str, nid: str, max_hops: int) -> OrgGraph:
         return self.one(question, nid, max_hops)
@@ -97,6 +98,7 @@ def answers(graph: OrgGraph, ask: Ask, hops: tuple[int, ...] = (1, 2, 4), days: 
             for on in (*days, ICB_DAY):
                 yield both(("audit", k, h, on), sub, engine.register_audit, k, on, max_hops=h)
     yield from path_answers(graph, ask, days, both)
+    yield from filter_answers(graph, ask, hops, days, both)
     for d in ids("Decision"):
         sub = ask("decision", d, 4)
         yield both(("makers", d), sub, engine.decision_makers, d)
@@ -125,6 +127,37 @@ def path_answers(graph: OrgGraph, ask: Ask, days: tuple[str, ...],
                     yield both(("paths-report", a, b, h, any_kind, on), sub, report, a, b, on, h, any_kind)
 
 
+def filter_sets(graph: OrgGraph, days: tuple[str, ...]) -> Iterator[dict[str, str]]:
+    """Combined filters of ``conflicts``: each committee and commissioner (within dates or not), with a
+    person, decision or meeting; ids of the wrong kind and of nothing."""
+    def ids(*labels: str) -> list[str]:
+        return sorted(n for n, data in graph.g.nodes(data=True) if data["label"] in labels)
+
+    commissioners = ids(*SCHEMA.commissioner_labels)
+    people, decisions, meetings = ids("Person"), ids("Decision"), ids("Meeting")
+    for c in [*ids("Committee"), "NO-SUCH-ID", *people[:1]]:
+        yield {"committee": c}
+        yield {"committee": c, "date_from": days[1]}
+        yield {"committee": c, "date_to": days[1], **({"person": people[-1]} if people else {})}
+    for k in [*commissioners, "NO-SUCH-ID", *ids("Committee")[:1]]:
+        yield {"commissioner": k}
+        yield {"commissioner": k, "date_from": days[0], "date_to": days[-1]}
+        for d in decisions[:3]:
+            yield {"commissioner": k, "decision": d}
+    for m in meetings[:3]:
+        for p in people[:3]:
+            yield {"meeting": m, "person": p}
+
+
+def filter_answers(graph: OrgGraph, ask: Ask, hops: tuple[int, ...], days: tuple[str, ...],
+                   both: Callable[..., tuple[tuple[Any, ...], Any, Any]]) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+    for kw in filter_sets(graph, days):
+        for h in hops:
+            sub = ask.filters(kw, h)
+            assert sub is not None, kw
+            yield both(("filters", tuple(sorted(kw.items())), h), sub, engine.conflicts, max_hops=h, **kw)
+
+
 def report(graph: OrgGraph, a: str, b: str, on: str, h: int, any_kind: bool) -> Any:
     if a not in graph or b not in graph:  # the faces check both ids first; the engine then requires them
         return "missing"
@@ -147,12 +180,18 @@ def assert_same_answers(graph: OrgGraph, ask: Ask, **kw: Any) -> int:
 
 def store_asker(store: Store) -> Ask:
     return Ask(lambda question, nid, h: store.neighbourhood(question, nid, max_hops=h),  # type: ignore[arg-type]
-               lambda a, b, h, any_kind: paths_neighbourhood(store, a, b, h, any_kind))
+               lambda a, b, h, any_kind: paths_neighbourhood(store, a, b, h, any_kind),
+               lambda kw, h: conflicts_neighbourhood(store, max_hops=h, **kw))
 
 
 def memory_asker(graph: OrgGraph) -> Ask:
     return Ask(lambda question, nid, h: graph_question(graph, question, nid, h),  # type: ignore[arg-type]
-               lambda a, b, h, any_kind: paths_walk(a, b, h, any_kind, graph.schema)(GraphFetch(graph)))
+               lambda a, b, h, any_kind: paths_walk(a, b, h, any_kind, graph.schema)(GraphFetch(graph)),
+               lambda kw, h: in_memory(conflicts_walk(max_hops=h, schema=graph.schema, **kw), graph))
+
+
+def in_memory(walk: Callable[[GraphFetch], OrgGraph] | None, graph: OrgGraph) -> OrgGraph | None:
+    return walk(GraphFetch(graph)) if walk is not None else None
 
 
 @pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -217,6 +217,14 @@ class Gather:
         self.committees([r[2] for r in outs if r[1] == "DECIDED_BY"] + [r[2] for r in held])
         return {d: str(self.nodes[d][2].get("date") or "") for d in ids}
 
+    def decisions_of(self, committees: Iterable[str]) -> list[str]:
+        """Every decision that may be one of ``committees``': ``DECIDED_BY`` one, or at a meeting
+        ``HELD_BY`` one (a decision with no ``DECIDED_BY`` is its meetings' committees'); not gathered."""
+        committees = sorted(set(committees))
+        decided = [r[0] for r in self.step(committees, ("DECIDED_BY",), False)]
+        meetings = [r[0] for r in self.step(committees, ("HELD_BY",), False)]
+        return sorted({r[0] for r in self.step(meetings, ("AT_MEETING",), False)} | set(decided))
+
     def makers(self, dates: dict[str, str]) -> set[str]:
         """Everyone who could make one of these decisions: a seat on one of its committees (or its
         meetings' committees) live on its date, or a vote on it (a superset of the engine's makers)."""
@@ -279,10 +287,8 @@ def _commissioner(ga: Gather, commissioner: str, max_hops: int) -> None:
     seats = ga.committees(committees)
     located = [r[0] for r in ga.step([commissioner], ("IN_ICB",), False)]
     ga.step([commissioner, *located], ("COMMISSIONED_BY",), False)
-    # The decisions of its committees: DECIDED_BY one, or (with no DECIDED_BY) at a meeting HELD_BY one.
-    decided = [r[0] for r in ga.step(committees, ("DECIDED_BY",), False)]
-    meetings = [r[0] for r in ga.step(committees, ("HELD_BY",), False)]
-    decisions = [r[0] for r in ga.step(meetings, ("AT_MEETING",), False)] + decided
+    # The parties of its committees' decisions, and what makes a decision one of theirs.
+    decisions = ga.decisions_of(committees)
     outs = ga.step(decisions, DECISION_OUT, True)
     ga.step({r[2] for r in outs if r[1] == "AT_MEETING"}, ("HELD_BY",), True)
     ga.interests({s[0] for s in seats}, max_hops)
