@@ -72,7 +72,7 @@ def whole_graph(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(engine_commands, "question_graph", question)
     monkeypatch.setattr(engine_commands, "conflicts_graph", lambda ctx, max_hops, **kw: store_from(ctx).graph())
-    monkeypatch.setattr(engine_commands, "paths_neighbourhood", lambda store, *a: store.graph())
+    monkeypatch.setattr(engine_commands, "paths_graph", lambda ctx, *a: store_from(ctx).graph())
 
 
 def no_whole_graph(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,3 +102,40 @@ def test_audit_paths_and_filtered_conflicts_print_what_the_whole_graph_printed(
     answered = [p for p in printed["whole"] if p[0] == 0 and p[1].strip() not in ("", "[]")]
     assert len(answered) > len(asked) // 3, "most invocations find something; else little was compared"
     assert any(p[0] == 1 for p in printed["whole"]), "wrong ids fail the same way"
+
+
+def test_every_command_is_declared_where_the_lazy_table_says() -> None:
+    """The group imports a command's module only when it runs: the table must name each one's module."""
+    import importlib
+
+    from orggraph_cli.app import COMMANDS
+    from orggraph_cli.app import cli as group
+
+    for name, module in sorted(COMMANDS.items()):
+        importlib.import_module(f"orggraph_cli.{module}")
+        assert name in group.commands, f"{name} is not declared in orggraph_cli.{module}"
+    assert set(group.commands) == set(COMMANDS), "a command declared but missing from COMMANDS"
+
+
+def test_the_store_env_name_is_the_stores_own() -> None:
+    from orggraph.stores import STORE_ENV
+    from orggraph_cli.app import STORE_ENV as CLI_STORE_ENV
+
+    assert CLI_STORE_ENV == STORE_ENV
+
+
+def test_a_question_imports_neither_rich_nor_the_brief_renderer(demo_store: tuple[Path, OrgGraph]) -> None:
+    """`conflicts --decision` in a fresh process: the answer without rich, WeasyPrint or the API."""
+    import subprocess
+    import sys
+
+    path, graph = demo_store
+    decision = min(n for n, _ in graph.nodes("Decision"))
+    code = ("import sys\nfrom orggraph_cli.main import cli\n"
+            "try:\n    cli([*sys.argv[1:]], prog_name='orggraph')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rich', 'weasyprint', 'viz.brief', 'fastapi', 'orggraph.stores.embedded')"
+            " if m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code, "--store", str(path), "conflicts", "--decision", decision],
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.startswith("[")
+    assert out.stderr.strip().splitlines()[-1] == "[]"

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from orggraph.errors import StoreError, StoreUnavailable
 from orggraph.stores.base import Question, Store
 
@@ -19,6 +17,8 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 
 
 def default_store_path() -> Path:
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("orggraph")) / "graph.json"
 
 
