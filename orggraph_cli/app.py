@@ -73,6 +73,25 @@ def embedded(store: Store) -> TypeGuard[EmbeddedStore]:
     return module is not None and isinstance(store, module.EmbeddedStore)
 
 
+def migrate_old_default() -> None:
+    """The default store became SQLite (``graph.sqlite``); when only the old default JSON file
+    (``graph.json`` beside it) exists, copy it over once, keeping it, and say so in one line."""
+    from orggraph.stores import default_store_path, legacy_store_path
+
+    new, old = default_store_path(), legacy_store_path()
+    if new.exists() or not old.is_file():
+        return
+    from orggraph.stores.migration import migrate_json
+
+    try:
+        nodes, rels = migrate_json(old, new)
+    except OrgGraphError as exc:
+        fail(f"the default store is now {new}, but {old} could not be migrated to it ({exc}); "
+             f"run `orggraph migrate` to see why, or name a store with --store")
+    err_console.print(f"note: the default store is now SQLite: migrated {nodes} nodes and {rels} relationships "
+                      f"from {old} to {new} (the JSON file is kept)", markup=False, highlight=False)
+
+
 class StoreHandle:
     """Opens the store on first use, so `--help` and usage errors never touch it."""
 
@@ -84,6 +103,8 @@ class StoreHandle:
         if self._store is None:
             from orggraph.stores import open_store
 
+            if self.uri is None:
+                migrate_old_default()
             self._store = open_store(self.uri)
             if embedded(self._store):
                 # A load waiting for another one says so when the wait starts.
