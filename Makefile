@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= .demo
-DEMO_STORE ?= $(DEMO_DIR)/graph.json
+DEMO_STORE ?= $(DEMO_DIR)/graph.sqlite
 # The project's packages (orggraph_demo once it exists), for ruff and mypy.
 PACKAGES := orggraph loaders api viz orggraph_cli $(wildcard orggraph_demo)
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
 
-from orggraph import engine
-from orggraph.engine.models import MeetingBrief
-from orggraph.findings import BRIEF_COLUMNS, brief_names, brief_rows, meeting_problem, rows_to_csv
-from orggraph.graph import OrgGraph
 from orggraph_cli.app import cli, err_console, fail
 from orggraph_cli.engine_commands import MAX_HOPS_OPTION, question_graph, run_engine
-from viz.brief import render_brief_html, render_brief_pdf
+
+if TYPE_CHECKING:
+    from orggraph.engine.models import MeetingBrief
+    from orggraph.graph import OrgGraph
 
 BRIEF_FORMATS = ("json", "html", "pdf", "csv")
 
@@ -23,11 +23,17 @@ BRIEF_FORMATS = ("json", "html", "pdf", "csv")
 def _render(graph: OrgGraph, brief: MeetingBrief, fmt: str) -> bytes:
     if fmt == "json":
         return orjson.dumps(brief.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n"
+    from orggraph.findings import BRIEF_COLUMNS, brief_names, brief_rows, rows_to_csv
+
     if fmt == "csv":
         return rows_to_csv(brief_rows(brief), BRIEF_COLUMNS).encode()
     names = brief_names(graph, brief)
     if fmt == "html":
+        from viz.brief import render_brief_html
+
         return render_brief_html(brief, names).encode()
+    from viz.brief import render_brief_pdf  # WeasyPrint: only for a PDF
+
     return render_brief_pdf(brief, names)
 
 
@@ -65,6 +71,9 @@ def brief(ctx: click.Context, meeting: str, fmt: str, out: Path | None, max_hops
     breach_kinds) and quorum (rule, eligible, excluded, quorate, failing, presiding,
     presiding_role, co_optable, explanation).
     """
+    from orggraph import engine
+    from orggraph.findings import meeting_problem
+
     graph = question_graph(ctx, "meeting", meeting, max_hops)
     problem = meeting_problem(graph, meeting)
     if problem is not None:

@@ -3,33 +3,28 @@
 JSON on stdout by default (`--format json|csv|table`). An id that is not in the graph, or is the wrong
 kind of node, is a clear one-line error and exit 1; a malformed date is a usage error, exit 2.
 
-A single question (one decision, meeting, person or committee) is answered on the subgraph the store
-gathers for it (:meth:`Store.neighbourhood`: on SQLite and Neo4j without reading the whole graph);
-the rest (`audit`, `paths`, `scan`, combined filters) on the whole graph.
+A question about one decision, meeting, person, committee or commissioner (`audit`), the paths between
+two nodes, and `conflicts` with any id among its filters are answered on the subgraph the store gathers
+for them (:meth:`Store.neighbourhood`, :mod:`orggraph.stores.filters`, ``paths_neighbourhood``: on SQLite
+and Neo4j without reading the whole graph); `scan` and `conflicts` with dates alone on the whole graph.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from orggraph import engine
-from orggraph.findings import (
-    AUDIT_COLUMNS,
-    CONFLICT_COLUMNS,
-    PATH_COLUMNS,
-    meeting_problem,
-    path_start_problem,
-    paths_report,
-)
-from orggraph.graph import OrgGraph
-from orggraph.stores import Question
+from orggraph.errors import EngineError
 from orggraph.temporal import iso, today
 from orggraph_cli.app import cli, fail, store_from
 from orggraph_cli.output import FORMATS, emit_object, emit_rows
+
+if TYPE_CHECKING:
+    from orggraph.graph import OrgGraph
+    from orggraph.stores import Question
 
 T = TypeVar("T")
 
@@ -64,7 +59,7 @@ def run_engine(fn: Callable[[], T]) -> T:
     """Call the engine; its complaints about ids become one clear line and exit 1."""
     try:
         return fn()
-    except engine.EngineError as exc:
+    except EngineError as exc:
         fail(str(exc))
 
 
@@ -73,14 +68,21 @@ def question_graph(ctx: click.Context, question: Question, node_id: str, max_hop
     return store_from(ctx).neighbourhood(question, node_id, max_hops)
 
 
-def conflicts_graph(ctx: click.Context, ids: dict[Question, str | None], others: tuple[str | None, ...],
-                    max_hops: int) -> OrgGraph:
-    """One decision's, meeting's or person's subgraph when that is the only id asked about (dates may
-    narrow it further); the whole graph otherwise."""
-    given = [(q, nid) for q, nid in ids.items() if nid is not None]
-    if len(given) == 1 and not any(others):
-        return question_graph(ctx, given[0][0], given[0][1], max_hops)
-    return store_from(ctx).graph()
+def conflicts_graph(ctx: click.Context, max_hops: int, **filters: str | None) -> OrgGraph:
+    """The decisions' subgraph when an id is among the filters (the union of the neighbourhoods of the
+    decisions they may keep, gathered in one read); the whole graph otherwise."""
+    from orggraph.stores.filters import conflicts_neighbourhood
+
+    store = store_from(ctx)
+    graph = conflicts_neighbourhood(store, max_hops=max_hops, **filters)
+    return graph if graph is not None else store.graph()
+
+
+def paths_graph(ctx: click.Context, from_id: str, to_id: str, max_hops: int, any_kind: bool) -> OrgGraph:
+    """The subgraph that answers the paths between two nodes (:func:`paths_neighbourhood`)."""
+    from orggraph.stores.neighbourhood import paths_neighbourhood
+
+    return paths_neighbourhood(store_from(ctx), from_id, to_id, max_hops, any_kind)
 
 
 @cli.command()
@@ -101,8 +103,11 @@ def conflicts(ctx: click.Context, decision: str | None, person: str | None, comm
 
     Ordered by date, decision, person. JSON is an array of conflict records with their evidence.
     """
-    graph = conflicts_graph(ctx, {"decision": decision, "meeting": meeting, "person": person},
-                            (committee, commissioner), max_hops)
+    from orggraph import engine
+    from orggraph.findings import CONFLICT_COLUMNS, meeting_problem
+
+    graph = conflicts_graph(ctx, max_hops, decision=decision, meeting=meeting, person=person, committee=committee,
+                            commissioner=commissioner, date_from=date_from, date_to=date_to)
     if meeting is not None and (problem := meeting_problem(graph, meeting)) is not None:
         fail(problem)
     found = run_engine(lambda: engine.conflicts(graph, decision=decision, person=person, committee=committee,
@@ -118,6 +123,8 @@ def conflicts(ctx: click.Context, decision: str | None, person: str | None, comm
 @click.pass_context
 def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
     """Whether a decision's committee was quorate once conflicted members are taken out."""
+    from orggraph import engine
+
     graph = question_graph(ctx, "decision", decision, max_hops)
     result = run_engine(lambda: engine.quorum(graph, decision, max_hops=max_hops))
     emit_object(result, fmt, title=f"quorum of {decision}")
@@ -130,6 +137,8 @@ def quorum(ctx: click.Context, decision: str, max_hops: int, fmt: str) -> None:
 @click.pass_context
 def composition(ctx: click.Context, committee: str, as_of: str, fmt: str) -> None:
     """A committee's seats on a date and the PCCC rules (lay chair, lay/executive majority)."""
+    from orggraph import engine
+
     graph = question_graph(ctx, "committee", committee)
     result = run_engine(lambda: engine.composition(graph, committee, as_of))
     if fmt == "table":
@@ -148,7 +157,10 @@ def composition(ctx: click.Context, committee: str, as_of: str, fmt: str) -> Non
 def audit(ctx: click.Context, commissioner: str, as_of: str, max_hops: int, fmt: str) -> None:
     """Register audit: every committee member's interest in an organisation in the commissioner's
     remit on a date, with its declaration status (undeclared = missing from the register)."""
-    graph = store_from(ctx).graph()
+    from orggraph import engine
+    from orggraph.findings import AUDIT_COLUMNS
+
+    graph = question_graph(ctx, "commissioner", commissioner, max_hops)
     found = run_engine(lambda: engine.register_audit(graph, commissioner, as_of, max_hops=max_hops))
     emit_rows(found, fmt, AUDIT_TABLE if fmt == "table" else AUDIT_COLUMNS, title=f"audit of {commissioner}")
 
@@ -164,7 +176,9 @@ def audit(ctx: click.Context, commissioner: str, as_of: str, max_hops: int, fmt:
 def paths(ctx: click.Context, from_id: str, to_id: str, as_of: str | None, max_hops: int, any_: bool,
           fmt: str) -> None:
     """Interest paths from a person to an organisation on a date (and, with --any, any shortest paths)."""
-    graph = store_from(ctx).graph()
+    from orggraph.findings import PATH_COLUMNS, path_start_problem, paths_report
+
+    graph = paths_graph(ctx, from_id, to_id, max_hops, any_)
     for nid in (from_id, to_id):
         if nid not in graph:
             fail(f"no node with id {nid!r} in the graph")
@@ -187,6 +201,8 @@ def paths(ctx: click.Context, from_id: str, to_id: str, as_of: str | None, max_h
 def scan(ctx: click.Context, as_of: str | None, max_hops: int, fmt: str) -> None:
     """The whole graph: every decision's conflicts, quorum and PCCC composition, and a register
     audit of every commissioner; prints the summary."""
+    from orggraph import engine
+
     graph = store_from(ctx).graph()
     summary = run_engine(lambda: engine.scan(graph, max_hops=max_hops, audit_as_of=as_of))
     emit_object(summary, fmt, title="scan")

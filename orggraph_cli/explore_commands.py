@@ -6,9 +6,6 @@ from pathlib import Path
 
 import click
 
-from orggraph.export import export_graph
-from orggraph.query import dated_detail
-from orggraph.schema import SCHEMA, schema_markdown
 from orggraph_cli.app import cli, err_console, fail, store_from
 from orggraph_cli.engine_commands import DATE
 from orggraph_cli.output import emit_json, emit_object, emit_rows
@@ -39,6 +36,8 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def show(ctx: click.Context, node_id: str, as_of: str | None, fmt: str) -> None:
     """One node with its relationships, dates and sources."""
+    from orggraph.query import dated_detail
+
     store = store_from(ctx)
     detail = store.node(node_id)
     if detail is None:
@@ -74,6 +73,8 @@ def search(ctx: click.Context, text: str, limit: int, fmt: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path) -> None:
     """Export the graph (csv: bulk-import CSVs that `load` reads back exactly)."""
+    from orggraph.export import export_graph
+
     written = export_graph(store_from(ctx).graph(), fmt, out)
     for path in written:
         err_console.print(f"wrote {path}")
@@ -83,6 +84,8 @@ def export(ctx: click.Context, fmt: str, out: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 def schema(fmt: str) -> None:
     """Print the schema (node labels, relationship types) from orggraph/schema.yaml."""
+    from orggraph.schema import SCHEMA, schema_markdown
+
     if fmt == "json":
         emit_json(SCHEMA.raw)
     else:

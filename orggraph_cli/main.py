@@ -1,18 +1,8 @@
-"""`orggraph`: the entry point. The group lives in :mod:`orggraph_cli.app`; each module below declares
-its commands on it when imported, so importing them is what makes the commands exist."""
+"""`orggraph`: the entry point. The group lives in :mod:`orggraph_cli.app`; it imports the module that
+declares a command (:data:`orggraph_cli.app.COMMANDS`) only when that command runs."""
 
 from __future__ import annotations
 
-from orggraph_cli import (  # noqa: F401  (imported for their @cli.command() declarations)
-    brief_command,  # brief
-    copy_command,  # copy
-    demo_command,  # demo
-    engine_commands,  # conflicts, quorum, composition, audit, paths, scan
-    explore_commands,  # stats, show, search, export, schema
-    load_commands,  # load, kinds
-    migrate_command,  # migrate
-    serve_command,  # serve
-)
 from orggraph_cli.app import cli
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from orggraph.stores import SQLITE_SUFFIXES, default_store_path
+from orggraph.stores import SQLITE_SUFFIXES, legacy_store_path
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.sqlite import SQLiteStore
 from orggraph_cli.app import cli, err_console, fail
@@ -23,18 +23,18 @@ class CountsDiffer(Exception):
 
 
 def _source_path(ctx: click.Context, given: Path | None) -> Path:
-    """--from, else the store named by --store / $ORGGRAPH_STORE, else the default store file."""
+    """--from, else the store named by --store / $ORGGRAPH_STORE, else the old default JSON store file."""
     if given is not None:
         return given
     parent = ctx.find_root()
     uri = parent.params.get("store_uri")
-    return Path(uri).expanduser() if uri else default_store_path()
+    return Path(uri).expanduser() if uri else legacy_store_path()
 
 
 @cli.command("migrate")
 @click.option("--from", "source", type=click.Path(path_type=Path), metavar="STORE.json",
               help="JSON store file to read (default: the store named by --store or ORGGRAPH_STORE, "
-                   "else the default store).")
+                   "else the old default graph.json in the user data directory).")
 @click.option("--to", "target", type=click.Path(path_type=Path), metavar="STORE.sqlite",
               help="SQLite store to create (default: beside the JSON file, ending .sqlite).")
 @click.pass_context

@@ -8,13 +8,20 @@ from typing import Any
 
 import click
 import orjson
-from rich.console import Console
-from rich.table import Table
-
-from orggraph.findings import flatten, rows_to_csv
-from orggraph.query import to_plain
 
 FORMATS = ("json", "csv", "table")
+
+
+def to_plain(obj: Any) -> Any:
+    """JSON-ready data from pydantic models, dicts and lists (as ``orggraph.query.to_plain``, without
+    importing pydantic for output that holds no model)."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {k: to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_plain(v) for v in obj]
+    return obj
 
 
 def emit_json(obj: Any) -> None:
@@ -27,9 +34,15 @@ def emit_rows(rows: Iterable[Any], fmt: str, columns: Sequence[str] | None = Non
     plain = [to_plain(r) for r in rows]
     if fmt == "json":
         emit_json(plain)
-    elif fmt == "csv":
+        return
+    from orggraph.findings import flatten, rows_to_csv
+
+    if fmt == "csv":
         click.echo(rows_to_csv(plain, columns), nl=False)
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         cols = list(columns or (plain[0].keys() if plain else []))
         table = Table(title=title, show_lines=False)
         for c in cols:
@@ -47,6 +60,11 @@ def emit_object(obj: Any, fmt: str, title: str | None = None) -> None:
     elif fmt == "csv":
         emit_rows([plain], "csv")
     else:
+        from rich.console import Console
+        from rich.table import Table
+
+        from orggraph.findings import flatten
+
         table = Table(title=title, show_header=False)
         table.add_column("field", style="bold")
         table.add_column("value", overflow="fold")

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from orggraph.errors import StoreError, StoreUnavailable
 from orggraph.stores.base import Question, Store
 
@@ -19,11 +17,19 @@ NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://
 
 
 def default_store_path() -> Path:
-    return Path(user_data_dir("orggraph")) / "graph.json"
+    """The default store: an SQLite file in the user data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("orggraph")) / "graph.sqlite"
+
+
+def legacy_store_path() -> Path:
+    """Where the default store was before it became SQLite (a JSON store file); migrated once from."""
+    return default_store_path().with_name("graph.json")
 
 
 def open_store(uri: str | os.PathLike[str] | None = None) -> Store:
-    """The store named by ``uri``, else ``$ORGGRAPH_STORE``, else the embedded file in the user data dir.
+    """The store named by ``uri``, else ``$ORGGRAPH_STORE``, else the SQLite file in the user data dir.
 
     ``neo4j://`` / ``bolt://`` URIs open Neo4j (credentials from NEO4J_USER / NEO4J_PASSWORD,
     database from NEO4J_DATABASE or the URI path); a path ending ``.sqlite``, ``.sqlite3`` or ``.db`` is
@@ -44,4 +50,4 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> Store:
 
 
 __all__ = ["NEO4J_SCHEMES", "SQLITE_SUFFIXES", "STORE_ENV", "Question", "Store", "StoreError", "StoreUnavailable", "default_store_path",
-           "open_store"]
+           "legacy_store_path", "open_store"]

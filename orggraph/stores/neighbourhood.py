@@ -28,12 +28,23 @@ What each question gathers (the rules are the engine's, README "Semantics"):
 - **person**: their interest neighbourhood; their seats, and every decision of those committees or
   that they voted on (each decision's own relationships, without the other makers' neighbourhoods).
 - **committee**: the committee, its ``COMMITTEE_OF`` with the commissioners and every ``SITS_ON``.
+- **commissioner** (the register audit): its committees (``COMMITTEE_OF`` into it), their commissioners and
+  seats; the interest neighbourhood of every seat holder; its remit: ``COMMISSIONED_BY`` into it and into
+  each sub-ICB location or hub ``IN_ICB`` of it; and the decisions of its committees (``DECIDED_BY`` them,
+  or at a meeting ``HELD_BY`` them) with their committees, meetings and parties.
+
+Paths between two nodes need two ids, so they are a walk of their own (:func:`paths_walk`, read with
+``store.read_with`` or :func:`paths_neighbourhood`): the interest neighbourhood of the first node (when it
+is a person) and, for shortest paths of any kind, every relationship of every node closer than
+``ceil(max_hops / 2)`` to either end. Every edge of a shortest path of at most ``max_hops`` edges has an
+end at that distance or less from one of the two ends, so the breadth-first search finds the same paths
+(and the same predecessors, in the same order) on this subgraph as on the whole graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from typing import Any, Literal, Protocol
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, Literal, Protocol, TypeVar
 
 import networkx as nx
 
@@ -42,10 +53,11 @@ from orggraph.models import rel_key
 from orggraph.schema import Schema
 from orggraph.temporal import is_live
 
-Question = Literal["decision", "meeting", "person", "committee"]
-QUESTIONS: tuple[Question, ...] = ("decision", "meeting", "person", "committee")
+Question = Literal["decision", "meeting", "person", "committee", "commissioner"]
+QUESTIONS: tuple[Question, ...] = ("decision", "meeting", "person", "committee", "commissioner")
 DEFAULT_HOPS = 4  # the engine's default (orggraph.engine.facts.DEFAULT_MAX_HOPS)
 
+T = TypeVar("T")
 NodeRow = tuple[str, str, dict[str, Any]]  # id, label, properties
 RelRow = tuple[str, str, str, str, dict[str, Any]]  # start, type, end, identity key ("" or a date), properties
 
@@ -148,6 +160,18 @@ class Gather:
             g.add_edge(start, end, key=key, type=rtype, **props)
         return OrgGraph(g, self.schema)
 
+    def balls(self, ids: Iterable[str], radius: int) -> None:
+        """Every relationship, of any type either way, of every node fewer than ``radius`` steps (any
+        type, either way) from one of ``ids``."""
+        every = frozenset(self.schema.relationships)
+        seen = {i for i in ids if i in self.nodes}
+        frontier = sorted(seen)
+        for _ in range(radius):
+            rows = self.step(frontier, every, True) + self.step(frontier, every, False)
+            reached = {r[2] for r in rows} | {r[0] for r in rows}
+            frontier = sorted(reached - seen)
+            seen |= reached
+
     # ---- the walks ------------------------------------------------------------------------------
     def interests(self, people: Iterable[str], max_hops: int) -> None:
         """The interest neighbourhood of ``people``: the edges any interest path of at most ``max_hops``
@@ -192,6 +216,14 @@ class Gather:
         self.step(meetings, ("ATTENDED",), False)
         self.committees([r[2] for r in outs if r[1] == "DECIDED_BY"] + [r[2] for r in held])
         return {d: str(self.nodes[d][2].get("date") or "") for d in ids}
+
+    def decisions_of(self, committees: Iterable[str]) -> list[str]:
+        """Every decision that may be one of ``committees``': ``DECIDED_BY`` one, or at a meeting
+        ``HELD_BY`` one (a decision with no ``DECIDED_BY`` is its meetings' committees'); not gathered."""
+        committees = sorted(set(committees))
+        decided = [r[0] for r in self.step(committees, ("DECIDED_BY",), False)]
+        meetings = [r[0] for r in self.step(committees, ("HELD_BY",), False)]
+        return sorted({r[0] for r in self.step(meetings, ("AT_MEETING",), False)} | set(decided))
 
     def makers(self, dates: dict[str, str]) -> set[str]:
         """Everyone who could make one of these decisions: a seat on one of its committees (or its
@@ -247,7 +279,23 @@ def _committee(ga: Gather, committee: str, max_hops: int) -> None:
     ga.committees([committee])
 
 
-WALKS = {"decision": _decision, "meeting": _meeting, "person": _person, "committee": _committee}
+def _commissioner(ga: Gather, commissioner: str, max_hops: int) -> None:
+    ga.add_nodes([commissioner])
+    if ga.label(commissioner) not in ga.schema.commissioner_labels:
+        return
+    committees = sorted({r[0] for r in ga.step([commissioner], ("COMMITTEE_OF",), False)})
+    seats = ga.committees(committees)
+    located = [r[0] for r in ga.step([commissioner], ("IN_ICB",), False)]
+    ga.step([commissioner, *located], ("COMMISSIONED_BY",), False)
+    # The parties of its committees' decisions, and what makes a decision one of theirs.
+    decisions = ga.decisions_of(committees)
+    outs = ga.step(decisions, DECISION_OUT, True)
+    ga.step({r[2] for r in outs if r[1] == "AT_MEETING"}, ("HELD_BY",), True)
+    ga.interests({s[0] for s in seats}, max_hops)
+
+
+WALKS = {"decision": _decision, "meeting": _meeting, "person": _person, "committee": _committee,
+         "commissioner": _commissioner}
 
 
 def gather(fetch: Fetch, schema: Schema, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
@@ -265,6 +313,42 @@ def gather(fetch: Fetch, schema: Schema, question: Question, node_id: str, max_h
 def graph_question(graph: OrgGraph, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
     """:func:`gather` over a graph in memory."""
     return gather(GraphFetch(graph), graph.schema, question, node_id, max_hops)
+
+
+def paths_walk(from_id: str, to_id: str, max_hops: int = DEFAULT_HOPS, any_kind: bool = False,
+               schema: Schema | None = None) -> Callable[[Fetch], OrgGraph]:
+    """The walk (for ``store.read_with``) that gathers what the paths between ``from_id`` and ``to_id``
+    need (``orggraph.findings.paths_report``): the interest neighbourhood of ``from_id`` within
+    ``max_hops``, and with ``any_kind`` every relationship of every node closer than
+    ``ceil(max_hops / 2)`` to either end (see the module docstring). ``schema``: the store's."""
+    def walk(fetch: Fetch) -> OrgGraph:
+        from orggraph.schema import SCHEMA
+
+        ga = Gather(fetch, schema or SCHEMA)
+        hops = min(max_hops if isinstance(max_hops, int) and max_hops >= 1 else DEFAULT_HOPS, 32)
+        ga.add_nodes([from_id, to_id])
+        ga.interests([from_id], hops)
+        if any_kind:
+            ga.balls([from_id, to_id], (hops + 1) // 2)
+        return ga.graph()
+
+    return walk
+
+
+class Reads(Protocol):
+    """What :func:`paths_neighbourhood` needs of a store."""
+
+    schema: Schema
+
+    def read_with(self, walk: Callable[[Fetch], T], what: str = ...) -> T: ...
+
+
+def paths_neighbourhood(store: Reads, from_id: str, to_id: str, max_hops: int = DEFAULT_HOPS,
+                        any_kind: bool = False) -> OrgGraph:
+    """The subgraph on which ``paths_report(graph, from_id, to_id, as_of, max_hops, any_kind)`` gives the
+    whole graph's answer, read from ``store`` in one consistent read."""
+    return store.read_with(paths_walk(from_id, to_id, max_hops, any_kind, store.schema),
+                           f"reading the paths between {from_id} and {to_id}")
 
 
 def chunked(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
