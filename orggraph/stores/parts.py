@@ -46,7 +46,7 @@ COMMITTEES_PER_PART = 8
 COMMISSIONERS_PER_PART = 8
 
 
-def pages(fetch: Fetch, label: str | None, size: int = PAGE) -> Iterator[Sequence[str]]:
+def pages(fetch: Fetch, label: str | None, size: int) -> Iterator[Sequence[str]]:
     """Every id of ``label`` (any label when None), in id order, ``size`` at a time."""
     after: str | None = None
     while True:
@@ -156,7 +156,7 @@ def decision_parts(fetch: Fetch, schema: Schema, max_hops: int = DEFAULT_MAX_HOP
         part = committee_part(fetch, schema, committees, max_hops)
         if part is not None:
             yield part
-    for ids in pages(fetch, "Decision"):
+    for ids in pages(fetch, "Decision", PAGE):
         part = stray_part(fetch, schema, ids, max_hops)
         if part is not None:
             yield part
