@@ -1,4 +1,5 @@
-"""Whole-graph work in parts: the scan as a stream of bounded parts, gathered from any store.
+"""Whole-graph work in parts: the scan as a stream of bounded parts, gathered from any store; the
+export by pages (:func:`export_store`).
 
 The scan (:func:`orggraph.engine.scan`) judges every decision and audits every commissioner. Here it
 reads the store a part at a time, by walks written once over a :class:`Fetch` (so one
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -35,6 +37,7 @@ import networkx as nx
 from orggraph.engine.facts import DEFAULT_MAX_HOPS
 from orggraph.engine.models import ScanSummary
 from orggraph.engine.scan import ScanPart, scan_parts
+from orggraph.export import export_graph, export_pages
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema
 from orggraph.stores.base import Store
@@ -199,3 +202,16 @@ def streamed_scan(store: Store, max_hops: int = DEFAULT_MAX_HOPS, audit_as_of: A
                           lambda on: audit_parts(fetch, store.schema, on, max_hops), max_hops, audit_as_of)
 
     return store.read_with(walk, "scanning")
+
+
+def export_store(store: Store, fmt: str, out: Path) -> list[Path]:
+    """Export what ``store`` holds as ``fmt`` to ``out``: csv and json read by page inside one consistent
+    read and are written as they go (:func:`orggraph.export.export_pages`: the bytes
+    :func:`~orggraph.export.export_graph` writes from the whole graph); graphml, whose header must list
+    every property first, from the whole graph."""
+    if fmt not in ("csv", "json"):
+        return export_graph(store.graph(), fmt, out)
+    stats = store.stats()
+    labels = {*store.schema.nodes, *stats["nodes"]}
+    types = {*store.schema.relationships, *stats["relationships"]}
+    return store.read_with(lambda fetch: export_pages(fetch, store.schema, fmt, out, labels, types), "exporting")
