@@ -28,7 +28,7 @@ The parts:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from orggraph.export import export_graph, export_pages
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema
 from orggraph.stores.base import Store
-from orggraph.stores.neighbourhood import DECISION_OUT, Fetch, Gather
+from orggraph.stores.neighbourhood import DECISION_OUT, Fetch, Gather, RelRow
 from orggraph.temporal import is_live, window_of
 
 PAGE = 500  # ids per page of a label
@@ -63,19 +63,25 @@ def pages(fetch: Fetch, label: str | None, size: int) -> Iterator[Sequence[str]]
 
 
 # ---- decisions --------------------------------------------------------------------------------------
-def owners(ga: Gather, ids: Sequence[str]) -> dict[str, str | None]:
+def owners(ga: Gather, ids: Sequence[str], first: Collection[str] = DECISION_OUT) -> dict[str, str | None]:
     """Each decision's owner: the first of its committees by id, as the engine's index finds them
-    (``DECIDED_BY``, else its meetings' ``HELD_BY``; a link never live is no link), or None."""
+    (``DECIDED_BY``, else its meetings' ``HELD_BY``; a link never live is no link), or None. ``first``:
+    the relationships read out of every decision (``AT_MEETING`` and ``HELD_BY`` are then read only for
+    those with no ``DECIDED_BY``)."""
     decided: defaultdict[str, set[str]] = defaultdict(set)
     at: defaultdict[str, set[str]] = defaultdict(set)
-    for start, rtype, end, _, props in ga.step(ids, DECISION_OUT, True):
-        if not window_of(props).empty:
-            if rtype == "DECIDED_BY":
-                decided[start].add(end)
-            elif rtype == "AT_MEETING":
-                at[start].add(end)
+
+    def file(rows: Iterable[RelRow]) -> None:
+        for start, rtype, end, _, props in rows:
+            if rtype in ("DECIDED_BY", "AT_MEETING") and not window_of(props).empty:
+                (decided if rtype == "DECIDED_BY" else at)[start].add(end)
+
+    file(ga.step(ids, first, True))
+    undecided = [d for d in ids if not decided[d]]
+    if "AT_MEETING" not in first:
+        file(ga.step(undecided, ("AT_MEETING",), True))
     held: defaultdict[str, set[str]] = defaultdict(set)
-    for start, _, end, _, props in ga.step(sorted({m for ms in at.values() for m in ms}), ("HELD_BY",), True):
+    for start, _, end, _, props in ga.step(sorted({m for d in undecided for m in at[d]}), ("HELD_BY",), True):
         if not window_of(props).empty:
             held[start].add(end)
     return {d: min(decided[d] or {c for m in at[d] for c in held[m]}, default=None) for d in ids}
@@ -148,7 +154,8 @@ def stray_part(fetch: Fetch, schema: Schema, ids: Sequence[str], max_hops: int) 
     """The decisions among ``ids`` that no committee owns, with their neighbourhoods (None if none)."""
     ga = Gather(fetch, schema)
     ga.add_nodes(ids)
-    stray = [d for d, owner in owners(ga, [d for d in ids if ga.label(d) == "Decision"]).items()
+    decisions = [d for d in ids if ga.label(d) == "Decision"]
+    stray = [d for d, owner in owners(ga, decisions, ("DECIDED_BY",)).items()
              if owner is None or ga.label(owner) != "Committee"]
     return judged(ga, stray, max_hops) if stray else None
 

@@ -210,8 +210,9 @@ class RowFetch:
         for part in chunks(sorted(set(ids)), CHUNK - len(kinds)):
             query = (f'SELECT start, type, "end", key, props FROM rels WHERE {column} IN ({",".join("?" * len(part))})'
                      f' AND type IN ({",".join("?" * len(kinds))})')
-            for start, rtype, end, key, props in self.db.execute(query, [*part, *kinds]):
-                yield start, rtype, end, key, orjson.loads(props)
+            loads = orjson.loads
+            yield from [(start, rtype, end, key, loads(props))
+                        for start, rtype, end, key, props in self.db.execute(query, [*part, *kinds])]
 
     def ids_of(self, label: str | None, after: str | None, limit: int) -> list[str]:
         where = [] if label is None else ["label = ?"]
