@@ -73,9 +73,9 @@ def search(ctx: click.Context, text: str, limit: int, fmt: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path) -> None:
     """Export the graph (csv: bulk-import CSVs that `load` reads back exactly)."""
-    from orggraph.export import export_graph
+    from orggraph.stores.parts import export_store  # csv and json by page, never the whole graph
 
-    written = export_graph(store_from(ctx).graph(), fmt, out)
+    written = export_store(store_from(ctx), fmt, out)
     for path in written:
         err_console.print(f"wrote {path}")
 
