@@ -40,7 +40,7 @@ from orggraph.query import dated_detail, node_detail, node_history
 from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
 from orggraph.stores.ego import committee_work, induced, one_hop, with_nodes
-from orggraph.stores.neighbourhood import Question, gather
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
 
 CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
                     ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))
@@ -152,9 +152,10 @@ def meetings_of_decision(graph: OrgGraph, decision_id: str) -> list[tuple[str, s
 
 
 def decision_graph(store: Store, decision_id: str, max_hops: int = 4) -> OrgGraph:
-    """The decision's neighbourhood (404 unless it is a decision)."""
+    """The decision's neighbourhood (404 unless it is a decision), at least :data:`DEFAULT_HOPS` deep:
+    the report's quorum counts exclusions at the engine's default hops whatever ``max_hops`` is."""
     require_node(store, decision_id, ("Decision",), "decision")
-    return question_graph(store, "decision", decision_id, max_hops)
+    return question_graph(store, "decision", decision_id, max(max_hops, DEFAULT_HOPS))
 
 
 def decision_out(store: Store, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:
