@@ -5,8 +5,8 @@ A question's graph is read from the store, never held: a decision's, a meeting's
 committee's neighbourhood (:meth:`Store.neighbourhood`), a committee's decisions or meetings, a node and
 its relationships (:mod:`orggraph.stores.ego`). The engine gives the same answer on each as on the whole
 graph (tests/test_api_store_parity.py). The answers are kept in the :class:`GraphMemo` under
-:meth:`Store.version`, so they last until the next committed write. Still on the whole graph: the scan
-(:func:`scan_out`) and the next meetings (whole-graph questions), the unfiltered and the commissioner's
+:meth:`Store.version`, so they last until the next committed write. The scan (:func:`scan_out`) is
+streamed part by part. Still on the whole graph: the next meetings (a whole-graph question), the unfiltered and the commissioner's
 conflicts, the register audit and the paths (no bounded walk yet). Routers import this module, never
 each other.
 """
@@ -31,7 +31,6 @@ from orggraph.engine import (
     meeting_brief,
     next_meetings,
     register_audit,
-    scan,
 )
 from orggraph.engine.models import MeetingBrief, MeetingSummary
 from orggraph.findings import DecisionOut, PathsOut, decision_report, meeting_problem, paths_report
@@ -41,6 +40,7 @@ from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
 from orggraph.stores.ego import committee_work, induced, one_hop, with_nodes
 from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
+from orggraph.stores.parts import streamed_scan
 
 CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
                     ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))
@@ -65,9 +65,9 @@ def question_graph(store: Store, question: Question, node_id: str, max_hops: int
 
 
 def scan_out(store: Store, memo: GraphMemo) -> ScanSummary:
-    """The whole-graph scan (the home page's figures), once per store version. Today over the whole graph;
-    the one place to call a streamed scan instead."""
-    return memo.get(store.version(), ("scan",), lambda: scan(whole_graph(store)))
+    """The whole-graph scan (the home page's figures), once per store version: streamed part by part over
+    the store (:func:`orggraph.stores.parts.streamed_scan`), never the whole graph at once."""
+    return memo.get(store.version(), ("scan",), lambda: streamed_scan(store))
 
 
 def conflicts_graph(store: Store, decision: str | None, person: str | None, committee: str | None,

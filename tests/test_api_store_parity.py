@@ -155,3 +155,14 @@ def test_pages_of_bounded_questions_never_read_the_whole_graph(world: tuple[OrgG
                 f"/api/meetings/{meeting}/brief.html", "/api/search?q=nhs", "/api/suggest?q=nhs", "/api/stats"):
         resp = client.get(url, headers={"Accept": "text/html"})
         assert resp.status_code == 200, (url, resp.text[:300])
+
+
+def test_the_home_scan_is_streamed_and_equals_the_whole_graph_scan(world: tuple[OrgGraph, TestClient]) -> None:
+    from api.graph_cache import GraphMemo
+    from api.service import scan_out
+
+    graph, client = world
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert plain(scan_out(store, GraphMemo())) == plain(engine.scan(graph))
+    committee = some(graph, "Committee")[0]
+    assert client.get(f"/committee/{committee}").status_code == 200  # its panel reads the scan
