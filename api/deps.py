@@ -1,4 +1,4 @@
-"""Dependencies shared by the routers: the store, a graph snapshot per request, dates, paging."""
+"""Dependencies shared by the routers: the store (loaded, for questions), the memo, dates, paging."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from api.dates import EXPECTED, IsoDate
 from api.graph_cache import GraphMemo
 from api.problems import ApiError
 from api.settings import Settings
-from orggraph.graph import OrgGraph
 from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.temporal import iso
@@ -27,28 +26,17 @@ def get_store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def get_graph(request: Request) -> OrgGraph:
-    # The embedded store re-reads its file only when it changed (once, however many requests ask).
+def get_loaded_store(request: Request) -> Store:
+    """The store, for asking questions of: 503 before the first load (not an empty, clean-looking answer)."""
     store = request.app.state.store
     if isinstance(store, EmbeddedStore) and not store.exists():
-        # No store yet (serve may start before the first load): not an empty, clean-looking answer.
         raise ApiError(503, "no graph has been loaded yet: load files first (orggraph load, or POST /api/load)",
                        {"Retry-After": "10"})
-    return store.graph()  # type: ignore[no-any-return]
+    return store  # type: ignore[no-any-return]
 
 
 def get_memo(request: Request) -> GraphMemo:
     return request.app.state.memo  # type: ignore[no-any-return]
-
-
-def require_node(graph: OrgGraph, node_id: str, labels: tuple[str, ...] | frozenset[str] | None = None,
-                 what: str = "node") -> dict[str, object]:
-    data = graph.g.nodes.get(node_id)
-    if data is None:
-        raise ApiError(404, f"no {what} with id {node_id!r}; try GET /api/search?q=...")
-    if labels is not None and data["label"] not in labels:
-        raise ApiError(404, f"{node_id!r} is a {data['label']}, not a {what}")
-    return dict(data)
 
 
 def parse_date(value: str | dt.date | None, name: str) -> str | None:
@@ -64,8 +52,8 @@ def json_bytes(payload: object) -> Response:
     return Response(orjson.dumps(payload), media_type="application/json")
 
 
-GraphDep = Annotated[OrgGraph, Depends(get_graph)]
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_loaded_store)]
+AnyStoreDep = Annotated[Store, Depends(get_store)]  # also before the first load (readiness, loading)
 MemoDep = Annotated[GraphMemo, Depends(get_memo)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 AsOf = Annotated[IsoDate | None, Query(description="Judge on this date (yyyy-mm-dd)", examples=["2019-06-01"])]

@@ -1,8 +1,10 @@
-"""Per-snapshot memo of query results, bounded by bytes, one computation per question at a time.
+"""Memo of query results keyed by the store's version, bounded by bytes, one computation per question
+at a time.
 
-The embedded store hands out the same :class:`OrgGraph` object until its file changes, so results
-computed on one snapshot stay valid exactly as long as that object is the current graph. A new
-snapshot (a load, another process writing) starts a fresh memo.
+:meth:`Store.version` is a token that moves with every committed write (also by another process), so
+an answer computed while it is unchanged stays valid; a new version (a load, another process writing)
+starts a fresh memo. No graph is kept here, only answers: the server's memory does not grow with the
+graph.
 
 The memo holds at most ``max_bytes`` (estimated) of answers, least recently used out first; an answer
 bigger than the whole budget is returned but never kept. Concurrent requests for the same question
@@ -13,14 +15,11 @@ from __future__ import annotations
 
 import sys
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-
-from orggraph.graph import OrgGraph
 
 T = TypeVar("T")
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -46,6 +45,9 @@ def approx_size(value: object, depth: int = 0) -> int:
     return size
 
 
+_NONE = object()  # no version seen yet
+
+
 class _Flight:
     """One computation in progress; others asking the same question wait for it."""
 
@@ -59,9 +61,9 @@ class GraphMemo:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, max_entries: int = 4096):
         self.max_bytes = max_bytes
         self.max_entries = max_entries
-        self._graph: weakref.ref[OrgGraph] | None = None
+        self._version: Hashable = _NONE
         self._values: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self._flights: dict[tuple[int, Hashable], _Flight] = {}
+        self._flights: dict[tuple[Hashable, Hashable], _Flight] = {}
         self._lock = threading.Lock()
         self.bytes = 0
         self.hits = 0
@@ -73,11 +75,17 @@ class GraphMemo:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._values
 
-    def get(self, graph: OrgGraph, key: Hashable, compute: Callable[[], T]) -> T:
-        flight_key = (id(graph), key)
+    @property
+    def version(self) -> Hashable:
+        return self._version
+
+    def get(self, version: Hashable, key: Hashable, compute: Callable[[], T]) -> T:
+        """The answer to ``key`` at the store's ``version`` (from :meth:`Store.version`): kept, or computed
+        once however many ask at the same time."""
+        flight_key = (version, key)
         with self._lock:
-            if self._graph is None or self._graph() is not graph:
-                self._graph = weakref.ref(graph)
+            if self._version != version:
+                self._version = version
                 self._values.clear()
                 self.bytes = 0
             if key in self._values:
@@ -100,14 +108,14 @@ class GraphMemo:
             with self._lock:
                 self._flights.pop(flight_key, None)
             flight.done.set()
-        self._keep(graph, key, value)
+        self._keep(version, key, value)
         return value
 
-    def _keep(self, graph: OrgGraph, key: Hashable, value: object) -> None:
+    def _keep(self, version: Hashable, key: Hashable, value: object) -> None:
         size = approx_size(value)
         with self._lock:
             self.misses += 1
-            if size > self.max_bytes or self._graph is None or self._graph() is not graph:
+            if size > self.max_bytes or self._version != version:
                 return
             if key in self._values:  # computed twice (a reader arrived just after the first finished)
                 self.bytes -= self._values.pop(key)[1]

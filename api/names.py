@@ -1,8 +1,8 @@
 """Nodes by what a person types: suggestions as they type, and names accepted wherever ids are.
 
-One index per graph snapshot (kept in the :class:`~api.graph_cache.GraphMemo`): every node's folded
-name and id, grouped by label, so a keystroke is one pass over plain strings (no graph walk, no
-re-folding). Ranking: the exact id, the exact name, a name or id starting with the text, a word of the
+The candidates for a text are the store's own search (:meth:`Store.search`: an id equal to or starting
+with the text, a name containing it; over SQLite's folded columns, never the whole graph), kept per text
+and store version in the :class:`~api.graph_cache.GraphMemo`; they are ranked here. Ranking: the exact id, the exact name, a name or id starting with the text, a word of the
 name starting with it, then the text anywhere in the name or id; ties by shorter name (or code), then alphabetically.
 """
 
@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from api.deps import require_node
 from api.graph_cache import GraphMemo
 from api.problems import ApiError
+from api.store_reads import node_data, require_kind
 from api.templating import page_url
-from orggraph.graph import OrgGraph
-from orggraph.query import normalise_text
+from orggraph.query import SearchHit, normalise_text
 from orggraph.schema import SCHEMA
+from orggraph.stores.base import Store
 
 COMMISSIONER = "Commissioner"  # a pseudo-label for the suggestions: any of the schema's commissioner labels
 MAX_CANDIDATES = 10  # listed in a 422 for an ambiguous name
+SEARCH_ALL = 10_000  # candidates asked of the store for one text
 
 
 class Entry(NamedTuple):
@@ -32,12 +33,10 @@ class Entry(NamedTuple):
 
 
 class NameIndex:
-    def __init__(self, graph: OrgGraph):
+    def __init__(self, hits: Iterable[SearchHit]):
         self.by_label: dict[str, list[Entry]] = {}
-        for nid, data in graph.nodes():
-            name = data.get("name") or data.get("title")
-            entry = Entry(normalise_text(str(name or "")), normalise_text(nid), nid, data["label"],
-                          str(name) if name else None)
+        for hit in hits:
+            entry = Entry(normalise_text(hit.name or ""), normalise_text(hit.id), hit.id, hit.label, hit.name)
             self.by_label.setdefault(entry.label, []).append(entry)
 
     def entries(self, labels: Iterable[str] | None) -> Iterable[Entry]:
@@ -75,8 +74,10 @@ class NameIndex:
         return sorted((e for e in self.entries(labels) if q and e.folded_name == q), key=lambda e: e.id)
 
 
-def name_index(graph: OrgGraph, memo: GraphMemo) -> NameIndex:
-    return memo.get(graph, ("name-index",), lambda: NameIndex(graph))
+def name_index(store: Store, memo: GraphMemo, text: str) -> NameIndex:
+    """The nodes ``text`` could name or be typed towards, from the store's search."""
+    q = normalise_text(text)
+    return memo.get(store.version(), ("names", q), lambda: NameIndex(store.search(text, SEARCH_ALL) if q else []))
 
 
 def expand_labels(labels: str | None) -> list[str] | None:
@@ -92,22 +93,23 @@ def expand_labels(labels: str | None) -> list[str] | None:
     return out
 
 
-def suggestions(graph: OrgGraph, memo: GraphMemo, text: str, labels: str | None, limit: int) -> list[dict[str, str | None]]:
+def suggestions(store: Store, memo: GraphMemo, text: str, labels: str | None, limit: int) -> list[dict[str, str | None]]:
     wanted = expand_labels(labels)
-    hits = memo.get(graph, ("suggest", normalise_text(text), tuple(wanted or ()), limit),
-                    lambda: name_index(graph, memo).suggest(text, wanted, limit))
+    hits = memo.get(store.version(), ("suggest", normalise_text(text), tuple(wanted or ()), limit),
+                    lambda: name_index(store, memo, text).suggest(text, wanted, limit))
     return [{"id": e.id, "label": e.label, "name": e.name, "url": page_url(e.id, e.label)} for e in hits]
 
 
-def resolve_node(graph: OrgGraph, memo: GraphMemo, value: str, labels: Iterable[str], what: str) -> str:
+def resolve_node(store: Store, memo: GraphMemo, value: str, labels: Iterable[str], what: str) -> str:
     """The id ``value`` names: itself when it is a node's id, else the one node of ``labels`` with that
     name (case, accents and punctuation ignored). 404 when nothing matches, 422 listing the candidates
     when the name is ambiguous."""
     labels = tuple(labels)
-    if value in graph:
-        require_node(graph, value, labels, what)
+    data = node_data(store, value)
+    if data is not None:
+        require_kind(data, value, labels, what)
         return value
-    found = name_index(graph, memo).named(value, labels)
+    found = name_index(store, memo, value).named(value, labels)
     if len(found) == 1:
         return found[0].id
     if not found:

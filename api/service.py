@@ -1,19 +1,25 @@
-"""What the routers share: the findings service, memoised per graph snapshot, and a node's page.
+"""What the routers share: the findings service, each answer from the bounded subgraph its question
+needs, memoised by the store's version; a node's page.
 
-The answers come from the core (:mod:`orggraph.engine`, :mod:`orggraph.findings`); this module only
-checks the ids a request names (404s a person can act on) and keeps each answer for as long as the
-snapshot it was computed on is current. Routers import this module, never each other.
+A question's graph is read from the store, never held: a decision's, a meeting's, a person's and a
+committee's neighbourhood (:meth:`Store.neighbourhood`), a committee's decisions or meetings, a node and
+its relationships (:mod:`orggraph.stores.ego`). The engine gives the same answer on each as on the whole
+graph (tests/test_api_store_parity.py). The answers are kept in the :class:`GraphMemo` under
+:meth:`Store.version`, so they last until the next committed write. The scan (:func:`scan_out`) is
+streamed part by part. Still on the whole graph: the next meetings (a whole-graph question), the unfiltered and the commissioner's
+conflicts, the register audit and the paths (no bounded walk yet). Routers import this module, never
+each other.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from api.deps import require_node
 from api.graph_cache import GraphMemo
 from api.names import resolve_node
 from api.problems import ApiError
 from api.schemas import NodeOut
+from api.store_reads import node_data, require_node, walk, whole_graph
 from orggraph.engine import (
     AuditFinding,
     CompositionResult,
@@ -25,99 +31,177 @@ from orggraph.engine import (
     meeting_brief,
     next_meetings,
     register_audit,
-    scan,
 )
 from orggraph.engine.models import MeetingBrief, MeetingSummary
 from orggraph.findings import DecisionOut, PathsOut, decision_report, meeting_problem, paths_report
 from orggraph.graph import OrgGraph
-from orggraph.query import node_detail_on, node_history
+from orggraph.query import dated_detail, node_detail, node_history
 from orggraph.schema import SCHEMA
+from orggraph.stores.base import Store
+from orggraph.stores.ego import committee_work, induced, one_hop, with_nodes
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
+from orggraph.stores.parts import streamed_scan
 
 CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
                     ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))
 
 
-def resolve_conflict_filters(graph: OrgGraph, memo: GraphMemo, **filters: str | None) -> dict[str, str | None]:
+def resolve_conflict_filters(store: Store, memo: GraphMemo, **filters: str | None) -> dict[str, str | None]:
     """Each filter as a node id: an id as given, or a name of exactly one node of the right kind (404 for
     nothing or the wrong kind of node, 422 listing the candidates for an ambiguous name)."""
     labels = dict(CONFLICT_FILTERS)
-    return {what: resolve_node(graph, memo, value, labels[what], what) if value else None
+    return {what: resolve_node(store, memo, value, labels[what], what) if value else None
             for what, value in filters.items()}
 
 
-def scan_out(graph: OrgGraph, memo: GraphMemo) -> ScanSummary:
-    """The whole-graph scan (the home page's figures), once per snapshot."""
-    return memo.get(graph, ("scan",), lambda: scan(graph))
+def question_graph(store: Store, question: Question, node_id: str, max_hops: int = 4,
+                   also: tuple[str | None, ...] = ()) -> OrgGraph:
+    """``question``'s neighbourhood of ``node_id``, with the nodes ``also`` names (other filters of the
+    same question, which the engine checks exist)."""
+    extra = [a for a in also if a and a != node_id]
+    if not extra:
+        return walk(store, lambda f: gather(f, store.schema, question, node_id, max_hops), f"reading {node_id}")
+    return walk(store, lambda f: with_nodes(f, store.schema, question, node_id, max_hops, extra), f"reading {node_id}")
 
 
-def find_conflicts(graph: OrgGraph, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,
+def scan_out(store: Store, memo: GraphMemo) -> ScanSummary:
+    """The whole-graph scan (the home page's figures), once per store version: streamed part by part over
+    the store (:func:`orggraph.stores.parts.streamed_scan`), never the whole graph at once."""
+    return memo.get(store.version(), ("scan",), lambda: streamed_scan(store))
+
+
+def conflicts_graph(store: Store, decision: str | None, person: str | None, committee: str | None,
+                    commissioner: str | None, meeting: str | None, max_hops: int) -> OrgGraph:
+    """The subgraph the filtered conflicts question needs: the narrowest filter's neighbourhood with the
+    other filters' nodes (every other filter only drops rows of it)."""
+    others = (decision, person, committee, commissioner, meeting)
+    for question, node in (("decision", decision), ("meeting", meeting), ("person", person)):
+        if node:
+            return question_graph(store, question, node, max_hops, others)  # type: ignore[arg-type]
+    if committee:
+        graph = walk(store, lambda f: committee_work(f, store.schema, committee, max_hops), f"reading {committee}")
+        return _with(store, graph, commissioner) if commissioner and commissioner not in graph else graph
+    return whole_graph(store)  # every conflict, or a commissioner's: no bounded walk yet
+
+
+def _with(store: Store, graph: OrgGraph, node_id: str) -> OrgGraph:
+    data = node_data(store, node_id)
+    if data is not None:
+        graph.g.add_node(node_id, **data)
+    return graph
+
+
+def find_conflicts(store: Store, memo: GraphMemo, *, decision: str | None = None, person: str | None = None,
                    committee: str | None = None, commissioner: str | None = None, meeting: str | None = None,
                    date_from: str | None = None, date_to: str | None = None, max_hops: int = 4) -> list[Conflict]:
     """The engine's conflicts, in its order. Only the list without dates is kept in the memo: the engine
     orders by date and a date filter only drops whole decisions, so every date range is a filter over
     that one list (distinct dates add nothing to memory)."""
-    every = memo.get(graph, ("conflicts", decision, person, committee, commissioner, meeting, max_hops),
-                     lambda: conflicts(graph, decision=decision, person=person, committee=committee,
-                                       commissioner=commissioner, meeting=meeting, max_hops=max_hops))
+    def compute() -> list[Conflict]:
+        graph = conflicts_graph(store, decision, person, committee, commissioner, meeting, max_hops)
+        return conflicts(graph, decision=decision, person=person, committee=committee, commissioner=commissioner,
+                         meeting=meeting, max_hops=max_hops)
+
+    every = memo.get(store.version(), ("conflicts", decision, person, committee, commissioner, meeting, max_hops),
+                     compute)
     if date_from is None and date_to is None:
         return every
     return [c for c in every if (date_from is None or c.date >= date_from) and (date_to is None or c.date <= date_to)]
 
 
-def brief_out(graph: OrgGraph, memo: GraphMemo, meeting_id: str, max_hops: int = 4) -> MeetingBrief:
-    """The chair's brief for a meeting: 404 for an id not in the graph, 422 for a node that is not a Meeting."""
+def brief_graph(store: Store, meeting_id: str, max_hops: int = 4) -> OrgGraph:
+    """The meeting's neighbourhood: 404 for an id not in the store, 422 for a node that is not a Meeting."""
+    graph = question_graph(store, "meeting", meeting_id, max_hops)
     problem = meeting_problem(graph, meeting_id)
     if problem is not None:
         status = 404 if meeting_id not in graph else 422
         hint = "; try GET /api/search?q=...&label=Meeting" if status == 404 else "; a brief is for a Meeting"
         raise ApiError(status, problem + hint)
-    return memo.get(graph, ("brief", meeting_id, max_hops),
-                    lambda: meeting_brief(graph, meeting_id, max_hops=max_hops))
+    return graph
 
 
-def meetings_of(graph: OrgGraph, memo: GraphMemo, committee_id: str) -> list[MeetingSummary]:
+def brief_out(store: Store, memo: GraphMemo, meeting_id: str, max_hops: int = 4) -> MeetingBrief:
+    """The chair's brief for a meeting (errors as :func:`brief_graph`)."""
+    return memo.get(store.version(), ("brief", meeting_id, max_hops),
+                    lambda: meeting_brief(brief_graph(store, meeting_id, max_hops), meeting_id, max_hops=max_hops))
+
+
+def meetings_of(store: Store, memo: GraphMemo, committee_id: str) -> list[MeetingSummary]:
     """A committee's meetings with their counts (conflicts, inquorate items, planned)."""
-    return memo.get(graph, ("committee-meetings", committee_id), lambda: committee_meetings(graph, committee_id))
+    def compute() -> list[MeetingSummary]:
+        graph = walk(store, lambda f: committee_work(f, store.schema, committee_id, 4, meetings=True),
+                     f"reading the meetings of {committee_id}")
+        return committee_meetings(graph, committee_id)
+
+    return memo.get(store.version(), ("committee-meetings", committee_id), compute)
 
 
-def upcoming_meetings(graph: OrgGraph, memo: GraphMemo, limit: int = 5) -> list[MeetingSummary]:
-    """Meetings with an item still planned, soonest first (the home page's "next meetings")."""
-    return memo.get(graph, ("next-meetings", limit), lambda: next_meetings(graph, limit=limit))
+def upcoming_meetings(store: Store, memo: GraphMemo, limit: int = 5) -> list[MeetingSummary]:
+    """Meetings with an item still planned, soonest first (the home page's "next meetings"): a question
+    about every meeting, asked of the whole graph once per store version (as the scan is)."""
+    return memo.get(store.version(), ("next-meetings", limit), lambda: next_meetings(whole_graph(store), limit=limit))
 
 
 def meetings_of_decision(graph: OrgGraph, decision_id: str) -> list[tuple[str, str | None, str | None]]:
-    """The meetings a decision is an agenda item of: (meeting id, name, date), by date."""
+    """The meetings a decision is an agenda item of: (meeting id, name, date), by date (from any graph
+    holding the decision's relationships, e.g. its neighbourhood)."""
     nodes = graph.g.nodes
     found = [(m, nodes[m].get("name"), nodes[m].get("date")) for m, _, _ in graph.out_rels(decision_id, ["AT_MEETING"])
              if m in nodes and nodes[m].get("label") == "Meeting"]
     return sorted(set(found), key=lambda t: (t[2] or "", t[0]))
 
 
-def decision_out(graph: OrgGraph, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:
-    require_node(graph, decision_id, ("Decision",), "decision")
-    return memo.get(graph, ("decision", decision_id, max_hops), lambda: decision_report(
-        graph, decision_id, max_hops, find_conflicts(graph, memo, decision=decision_id, max_hops=max_hops)))
+def decision_graph(store: Store, decision_id: str, max_hops: int = 4) -> OrgGraph:
+    """The decision's neighbourhood (404 unless it is a decision), at least :data:`DEFAULT_HOPS` deep:
+    the report's quorum counts exclusions at the engine's default hops whatever ``max_hops`` is."""
+    require_node(store, decision_id, ("Decision",), "decision")
+    return question_graph(store, "decision", decision_id, max(max_hops, DEFAULT_HOPS))
 
 
-def composition_on(graph: OrgGraph, memo: GraphMemo, committee_id: str, on: str) -> CompositionResult:
-    return memo.get(graph, ("composition", committee_id, on), lambda: composition(graph, committee_id, on))
+def decision_out(store: Store, memo: GraphMemo, decision_id: str, max_hops: int = 4) -> DecisionOut:
+    def compute() -> DecisionOut:
+        graph = decision_graph(store, decision_id, max_hops)
+        found = conflicts(graph, decision=decision_id, max_hops=max_hops)
+        return decision_report(graph, decision_id, max_hops, found)
+
+    return memo.get(store.version(), ("decision", decision_id, max_hops), compute)
 
 
-def audit_on(graph: OrgGraph, memo: GraphMemo, commissioner_id: str, on: str, max_hops: int) -> list[AuditFinding]:
-    return memo.get(graph, ("audit", commissioner_id, on, max_hops),
-                    lambda: register_audit(graph, commissioner_id, on, max_hops=max_hops))
+def composition_on(store: Store, memo: GraphMemo, committee_id: str, on: str) -> CompositionResult:
+    return memo.get(store.version(), ("composition", committee_id, on),
+                    lambda: composition(question_graph(store, "committee", committee_id), committee_id, on))
 
 
-def paths_out(graph: OrgGraph, memo: GraphMemo, from_id: str, to_id: str, on: str, max_hops: int,
+def audit_on(store: Store, memo: GraphMemo, commissioner_id: str, on: str, max_hops: int) -> list[AuditFinding]:
+    """The register audit: on the whole graph until a commissioner's walk lands."""
+    return memo.get(store.version(), ("audit", commissioner_id, on, max_hops),
+                    lambda: register_audit(whole_graph(store), commissioner_id, on, max_hops=max_hops))
+
+
+def paths_out(store: Store, memo: GraphMemo, from_id: str, to_id: str, on: str, max_hops: int,
               include_any: bool) -> PathsOut:
-    return memo.get(graph, ("paths", from_id, to_id, on, max_hops, include_any),
-                    lambda: paths_report(graph, from_id, to_id, on, max_hops, include_any).model())
+    """Paths between two nodes: on the whole graph until a paths walk lands."""
+    return memo.get(store.version(), ("paths", from_id, to_id, on, max_hops, include_any),
+                    lambda: paths_report(whole_graph(store), from_id, to_id, on, max_hops, include_any).model())
 
 
-def node_out(graph: OrgGraph, node_id: str, as_of: str | None) -> NodeOut:
-    require_node(graph, node_id)
-    detail = node_detail_on(graph, node_id, as_of)
-    assert detail is not None
+def nodes_graph(store: Store, ids: list[str], as_of: str | None = None) -> OrgGraph:
+    """The nodes among ``ids`` that exist and every relationship among them (live on ``as_of``)."""
+    return walk(store, lambda f: induced(f, store.schema, ids, as_of), "reading nodes")
+
+
+def node_graph(store: Store, node_id: str) -> OrgGraph:
+    """The node, its relationships and the nodes at their other ends."""
+    return walk(store, lambda f: one_hop(f, store.schema, node_id), f"reading {node_id}")
+
+
+def node_out(store: Store, node_id: str, as_of: str | None, graph: OrgGraph | None = None) -> NodeOut:
+    """A node's page data; ``graph`` is its :func:`node_graph` when the caller has it already."""
+    graph = graph if graph is not None else node_graph(store, node_id)
+    detail = node_detail(graph, node_id)
+    if detail is None:
+        raise ApiError(404, f"no node with id {node_id!r}; try GET /api/search?q=...")
+    detail = dated_detail(detail, as_of, store.node)  # a practice's commissioner is one more node away
     rels = detail.relationships
     sources = {str(detail.properties["source"])} if detail.properties.get("source") else set()
     sources |= {str(r.properties["source"]) for r in rels if r.properties.get("source")}
@@ -146,6 +230,7 @@ class CommitteeOverview(NamedTuple):
 
 
 def committee_overview(graph: OrgGraph, committee_id: str) -> CommitteeOverview:
+    """From any graph holding the committee's relationships and their other ends (its :func:`node_graph`)."""
     nodes = graph.g.nodes
     seats = sorted(
         ({"person_id": p, "person_name": nodes[p].get("name"), **props}

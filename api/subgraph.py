@@ -14,6 +14,8 @@ import networkx as nx
 from orggraph.engine.models import BriefItem, Conflict
 from orggraph.findings import DecisionOut
 from orggraph.graph import OrgGraph
+from orggraph.stores.ego import Ego, ego
+from orggraph.stores.neighbourhood import GraphFetch
 from orggraph.temporal import is_live, live_or_undated
 
 
@@ -28,36 +30,18 @@ class SubgraphCut:
 
 def ego_network(graph: OrgGraph, center: str, hops: int = 1, as_of: str | None = None,
                 max_nodes: int = 500) -> SubgraphCut:
-    """Every node within ``hops`` relationships of ``center`` (either direction, live on ``as_of``).
+    """Every node within ``hops`` relationships of ``center`` (either direction, live on ``as_of``), over a
+    graph in memory: :func:`orggraph.stores.ego.ego` (the one walk; the routes run it over the store).
 
     Breadth-first, nearest first and in id order within a ring, so the nodes kept when the view is
     trimmed are the closest ones and the same on every call.
     """
-    g = graph.g
-    seen = {center}
-    order = [center]
-    frontier = [center]
-    total_found = 1
-    for _ in range(hops):
-        ring: set[str] = set()
-        for nid in frontier:
-            for _, other, data in g.out_edges(nid, data=True):
-                if other not in seen and live_or_undated(data, as_of) and live_or_undated(g.nodes[other], as_of):
-                    ring.add(other)
-            for other, _, data in g.in_edges(nid, data=True):
-                if other not in seen and live_or_undated(data, as_of) and live_or_undated(g.nodes[other], as_of):
-                    ring.add(other)
-        ring_sorted = sorted(ring)
-        seen |= ring
-        total_found += len(ring_sorted)
-        room = max(0, max_nodes - len(order))
-        order += ring_sorted[:room]
-        frontier = ring_sorted
-        if not frontier:
-            break
-    keep = order[:max_nodes]
-    return SubgraphCut(induced(graph, keep, as_of), center, trimmed=total_found - len(keep),
-                       highlight_nodes={center})
+    found = ego(GraphFetch(graph), graph.schema, center, hops, as_of, max_nodes)
+    return ego_cut(found, center)
+
+
+def ego_cut(found: Ego, center: str) -> SubgraphCut:
+    return SubgraphCut(found.graph, center, trimmed=found.trimmed, highlight_nodes={center})
 
 
 def induced(graph: OrgGraph, node_ids: Iterable[str], as_of: str | None = None) -> OrgGraph:
@@ -74,20 +58,33 @@ def induced(graph: OrgGraph, node_ids: Iterable[str], as_of: str | None = None) 
     return OrgGraph(sub, graph.schema)
 
 
-def decision_cut(graph: OrgGraph, decision: DecisionOut) -> SubgraphCut:
-    """The decision, its committee, parties, decision-makers and every node on a conflicted member's paths."""
+def decision_ids(decision: DecisionOut) -> list[str]:
+    """The nodes :func:`decision_cut` shows: the decision, its committee, parties, decision-makers and every
+    node on a conflicted member's paths (so a caller can read just these, and what is among them)."""
     ids: list[str] = [decision.id]
     if decision.committee_id:
         ids.append(decision.committee_id)
     ids += decision.parties + decision.decision_makers
-    return _paths_cut(graph, decision.id, decision.date, ids, decision.parties, decision.conflicts)
+    return ids + [nid for c in decision.conflicts for path in c.paths for nid in path.node_ids]
+
+
+def decision_cut(graph: OrgGraph, decision: DecisionOut) -> SubgraphCut:
+    """The decision, its committee, parties, decision-makers and every node on a conflicted member's paths
+    (``graph``: any graph holding :func:`decision_ids` and every relationship among them)."""
+    return _paths_cut(graph, decision.id, decision.date, decision_ids(decision), decision.parties, decision.conflicts)
+
+
+def item_ids(item: BriefItem, meeting_id: str, committee_id: str | None) -> list[str]:
+    """The nodes :func:`item_cut` shows."""
+    ids = [item.decision_id, meeting_id, *([committee_id] if committee_id else []), *item.parties]
+    return ids + [nid for c in item.conflicts for path in c.paths for nid in path.node_ids]
 
 
 def item_cut(graph: OrgGraph, item: BriefItem, meeting_id: str, committee_id: str | None) -> SubgraphCut:
     """An agenda item of a meeting: the decision, the meeting, the committee, the parties and every node
-    on a conflicted member's interest paths (the paths highlighted)."""
-    ids = [item.decision_id, meeting_id, *([committee_id] if committee_id else []), *item.parties]
-    return _paths_cut(graph, item.decision_id, item.date, ids, item.parties, item.conflicts)
+    on a conflicted member's interest paths (the paths highlighted); ``graph`` as for :func:`decision_cut`."""
+    return _paths_cut(graph, item.decision_id, item.date, item_ids(item, meeting_id, committee_id), item.parties,
+                      item.conflicts)
 
 
 def _paths_cut(graph: OrgGraph, center: str, date: str | None, ids: list[str], parties: list[str],
@@ -96,7 +93,6 @@ def _paths_cut(graph: OrgGraph, center: str, date: str | None, ids: list[str], p
     hl_edges: set[tuple[str, str, str]] = set()
     for conflict in found:
         for path in conflict.paths:
-            ids += path.node_ids
             hl_nodes |= set(path.node_ids)
             hl_edges |= {(h.from_id, h.type, h.to_id) for h in path.hops}
     for end, rtype, _ in graph.out_rels(center, ["AWARDED_TO", "AFFECTS"]):

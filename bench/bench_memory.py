@@ -11,8 +11,15 @@ store and answered one conflicts question; the figure to watch is what each patt
   writes one node to the store. The server reparses the store once (single flight) and computes the
   list once; the old snapshot is dropped.
 
+* question mix (issue 12 item 4, ``BENCH_MEM_PATTERN=mix``): the store is SQLite; a server answers a mix
+  of single questions (decisions, a person's conflicts, meeting briefs, committee composition and
+  meetings, node pages, two-hop ego views, searches). Run once with this checkout's server and once with
+  ``BENCH_MEM_CODE=<a checkout of the code before>`` (the server then imports that code), so the two
+  figures are the same mix on the same store.
+
 Environment: BENCH_MEM_SCALE (national|demo), BENCH_MEM_FILTERS (default 24), BENCH_MEM_SECONDS (the
-herd's length after the write, default 20).
+herd's length after the write, default 20), BENCH_MEM_PATTERN (filters|mix), BENCH_MEM_MIX (questions of
+each kind, default 30), BENCH_MEM_CODE.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ from bench.common import print_table
 SCALE = os.environ.get("BENCH_MEM_SCALE", "national")
 FILTERS = int(os.environ.get("BENCH_MEM_FILTERS", "24"))
 SECONDS = float(os.environ.get("BENCH_MEM_SECONDS", "20"))
+PATTERN = os.environ.get("BENCH_MEM_PATTERN", "filters")
+MIX = int(os.environ.get("BENCH_MEM_MIX", "30"))
 READERS = 8
 
 
@@ -135,5 +144,68 @@ def main() -> None:
           "write under 8 readers the server holds one snapshot again (peak about baseline + one snapshot).")
 
 
+def mix_urls(graph: Any, n: int) -> list[tuple[str, str]]:
+    """(kind, url) for ``n`` questions of each kind, spread over the graph's ids."""
+    def ids(label: str) -> list[str]:
+        every = sorted(nid for nid, _ in graph.nodes(label))
+        return every[:: max(1, len(every) // n)][:n]
+
+    urls = [("decision", f"/api/decisions/{d}") for d in ids("Decision")]
+    urls += [("person conflicts", f"/api/conflicts?person={p}") for p in ids("Person")]
+    urls += [("meeting brief", f"/api/meetings/{m}/brief") for m in ids("Meeting")]
+    urls += [("committee", f"/api/committees/{c}/composition?as_of=2021-06-01") for c in ids("Committee")]
+    urls += [("committee", f"/api/committees/{c}/meetings") for c in ids("Committee")]
+    urls += [("node page", f"/api/nodes/{x}") for x in ids("Practice") + ids("Provider")]
+    urls += [("ego (2 hops)", f"/api/nodes/{c}/ego?hops=2") for c in ids("Committee")[: n // 3]]
+    urls += [("search", f"/api/search?q={q}") for q in ("leeds", "north", "medical", "surgery", "health")]
+    return urls
+
+
+def main_mix() -> None:
+    """Server RSS after a mix of single questions on the SQLite store (see the module docstring)."""
+    from orggraph.graph import OrgGraph
+    from orggraph.stores.sqlite import SQLiteStore
+    from orggraph_demo import generate
+    from tests.browser import start_server, stop_server
+
+    work = Path(tempfile.mkdtemp(prefix="bench-memory-mix-"))
+    store_path = work / "graph.sqlite"
+    records = generate(SCALE).records
+    with SQLiteStore(store_path) as store, store.batch():
+        store.write(records)
+    graph = OrgGraph()
+    graph.apply(records)
+    urls = mix_urls(graph, MIX)
+    del graph, records
+    code = os.environ.get("BENCH_MEM_CODE")
+    env = {"PYTHONPATH": code} if code else None
+    server = start_server(store_path, env_extra=env, log_dir=work)
+    pid = server.process.pid
+    rows: list[list[Any]] = []
+    try:
+        rss, peak = memory_mib(pid)
+        rows.append(["server started (ready)", "", 0, 0, f"{rss:.0f}", f"{peak:.0f}"])
+        with httpx.Client(base_url=server.url, timeout=600) as client:
+            done: dict[str, list[float]] = {}
+            bad = 0
+            for kind, url in urls:
+                start = time.perf_counter()
+                resp = client.get(url)
+                done.setdefault(kind, []).append(time.perf_counter() - start)
+                bad += resp.status_code != 200
+                if len(done[kind]) == 1:
+                    rss, peak = memory_mib(pid)
+                    rows.append([kind + " (first)", f"{done[kind][0] * 1000:.0f}", 1, bad, f"{rss:.0f}", f"{peak:.0f}"])
+        rss, peak = memory_mib(pid)
+        total = sum(len(v) for v in done.values())
+        slow = max(max(v) for v in done.values())
+        rows.append([f"after the whole mix ({total} questions)", f"{slow * 1000:.0f} (slowest)", total, bad,
+                     f"{rss:.0f}", f"{peak:.0f}"])
+    finally:
+        stop_server(server)
+    print_table(f"Server memory after a mix of single questions, {SCALE} SQLite store, code: {code or 'this checkout'}",
+                ["step", "ms", "requests", "non-200", "RSS MiB", "peak RSS MiB"], rows)
+
+
 if __name__ == "__main__":
-    main()
+    main_mix() if PATTERN == "mix" else main()

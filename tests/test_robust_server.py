@@ -52,13 +52,13 @@ def store(demo_json: bytes, tmp_path: Path) -> EmbeddedStore:
 # ---- item 1: the memo is bounded by bytes; date filters page over one cached list ------------------
 def test_memo_is_bounded_by_bytes_not_entries() -> None:
     memo = GraphMemo(max_bytes=200_000)
-    graph = OrgGraph()
+    version = 7  # a store version token
     for n in range(50):
-        memo.get(graph, ("big", n), lambda: ["x" * 1000 for _ in range(20)])  # ~20 KB+ each
+        memo.get(version, ("big", n), lambda: ["x" * 1000 for _ in range(20)])  # ~20 KB+ each
     assert 0 < memo.bytes <= 200_000
     assert len(memo) < 50
     # A value bigger than the whole budget is answered but never kept.
-    huge = memo.get(graph, "huge", lambda: ["y" * 1000 for _ in range(1000)])
+    huge = memo.get(version, "huge", lambda: ["y" * 1000 for _ in range(1000)])
     assert len(huge) == 1000 and "huge" not in memo
 
 

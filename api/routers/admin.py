@@ -10,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from api.auth import require
-from api.deps import GraphDep, SettingsDep, StoreDep
+from api.deps import AnyStoreDep, SettingsDep, StoreDep
 from api.problems import ApiError, problem_doc
 from api.schemas import GraphExport, LoadReport
+from api.store_reads import whole_graph
 from orggraph.errors import StoreError
 from orggraph.stores.base import Store
 
@@ -72,7 +73,7 @@ async def save_uploads(files: list[UploadFile], folder: Path, limit: int) -> lis
 @router.post("/load", response_model=list[LoadReport], dependencies=[Depends(require("admin"))],
              responses=problem_doc(400, 401, 403, 413, 422, 503),
              summary="Load files into the store (admin): the same files and reports as `orggraph load`")
-async def load(store: StoreDep, settings: SettingsDep,
+async def load(store: AnyStoreDep, settings: SettingsDep,
                files: Annotated[list[UploadFile], File(description="One or more files", min_length=1)],
                kind: Annotated[str | None, Form(description="File kind, if it cannot be detected")] = None,
                strict: Annotated[bool, Form(description="Reject a whole file if any row is bad")] = False,
@@ -104,5 +105,5 @@ async def load(store: StoreDep, settings: SettingsDep,
 
 @router.get("/export", response_model=GraphExport, dependencies=[Depends(require("auditor"))],
             responses=problem_doc(401, 403, 503), summary="The whole graph in canonical JSON (auditor)")
-def export(graph: GraphDep) -> GraphExport:
-    return GraphExport(**graph.to_data())
+def export(store: StoreDep) -> GraphExport:
+    return GraphExport(**whole_graph(store).to_data())  # the whole graph is what is asked for

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from api.auth import require
 from api.dates import IsoDate
-from api.deps import AsOf, GraphDep, Limit, MemoDep, Offset, SettingsDep, json_bytes, parse_date, require_node
+from api.deps import AsOf, Limit, MemoDep, Offset, SettingsDep, StoreDep, json_bytes, parse_date
 from api.names import resolve_node
 from api.problems import ApiError, problem_doc
 from api.schemas import AuditFinding, CompositionResult, Conflict, DecisionOut, Page, PathsOut
@@ -21,9 +21,11 @@ from api.service import (
     composition_on,
     decision_out,
     find_conflicts,
+    nodes_graph,
     paths_out,
     resolve_conflict_filters,
 )
+from api.store_reads import require_node
 from orggraph.findings import AUDIT_COLUMNS, CONFLICT_COLUMNS, path_start_problem, rows_to_csv
 from orggraph.schema import SCHEMA
 from orggraph.temporal import today
@@ -56,7 +58,7 @@ def csv_response(rows: list[Any], columns: list[str], filename: str) -> Response
 @router.get("/conflicts", response_model=Page[Conflict], responses=CSV_DOC, dependencies=reader,
             summary="Conflicts of interest, filtered")
 def list_conflicts(
-    request: Request, graph: GraphDep, memo: MemoDep,
+    request: Request, store: StoreDep, memo: MemoDep,
     decision: Annotated[str | None, Query(max_length=200)] = None,
     person: Annotated[str | None, Query(max_length=200)] = None,
     committee: Annotated[str | None, Query(max_length=200)] = None,
@@ -71,9 +73,9 @@ def list_conflicts(
     """In the engine's order (stable), a page at a time (``limit``, ``offset``; ``total`` counts every match).
     CSV gives every matching row, ignoring limit and offset. Each filter takes an id, or the name of exactly
     one node of that kind (an ambiguous name is a 422 listing the candidates)."""
-    ids = resolve_conflict_filters(graph, memo, decision=decision, person=person, committee=committee,
+    ids = resolve_conflict_filters(store, memo, decision=decision, person=person, committee=committee,
                                    commissioner=commissioner, meeting=meeting)
-    found = find_conflicts(graph, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
+    found = find_conflicts(store, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
                            commissioner=ids["commissioner"], meeting=ids["meeting"],
                            date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"),
                            max_hops=max_hops)
@@ -89,31 +91,31 @@ def list_conflicts(
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, dependencies=reader,
             summary="One decision: its conflicts, quorum and evidence")
-def get_decision(decision_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> Any:
-    body = memo.get(graph, ("decision-json", decision_id, max_hops),
-                    lambda: decision_out(graph, memo, decision_id, max_hops).model_dump_json().encode())
+def get_decision(decision_id: Id, store: StoreDep, memo: MemoDep, max_hops: MaxHops = 4) -> Any:
+    body = memo.get(store.version(), ("decision-json", decision_id, max_hops),
+                    lambda: decision_out(store, memo, decision_id, max_hops).model_dump_json().encode())
     return Response(body, media_type="application/json")
 
 
 @router.get("/committees/{committee_id}/composition", response_model=CompositionResult, dependencies=reader,
             summary="A committee's members and composition on a date")
-def get_composition(committee_id: Id, graph: GraphDep, memo: MemoDep, as_of: AsOf = None) -> CompositionResult:
+def get_composition(committee_id: Id, store: StoreDep, memo: MemoDep, as_of: AsOf = None) -> CompositionResult:
     """``as_of`` defaults to today."""
-    require_node(graph, committee_id, ("Committee",), "committee")
+    require_node(store, committee_id, ("Committee",), "committee")
     on = parse_date(as_of, "as_of") or today()
-    return composition_on(graph, memo, committee_id, on)
+    return composition_on(store, memo, committee_id, on)
 
 
 @router.get("/commissioners/{commissioner_id}/audit", response_model=Page[AuditFinding], responses=CSV_DOC,
             dependencies=auditor, summary="Register audit of a CCG or ICB (auditor)")
-def get_audit(request: Request, commissioner_id: Id, graph: GraphDep, memo: MemoDep, as_of: AsOf = None,
+def get_audit(request: Request, commissioner_id: Id, store: StoreDep, memo: MemoDep, as_of: AsOf = None,
               declaration: Annotated[Literal["declared", "partial", "undeclared"] | None, Query()] = None,
               max_hops: MaxHops = 4, limit: Limit = 100, offset: Offset = 0, format: Format = None) -> Any:
     """Every committee member's interest in an organisation in the commissioner's remit on ``as_of``
     (default today), with its declaration status; ``declaration=undeclared`` is what the register misses."""
-    require_node(graph, commissioner_id, SCHEMA.commissioner_labels, "commissioner")
+    require_node(store, commissioner_id, SCHEMA.commissioner_labels, "commissioner")
     on = parse_date(as_of, "as_of") or today()
-    found = audit_on(graph, memo, commissioner_id, on, max_hops)
+    found = audit_on(store, memo, commissioner_id, on, max_hops)
     if declaration is not None:
         found = [f for f in found if f.declaration == declaration]
     if wants_csv(request, format):
@@ -123,7 +125,7 @@ def get_audit(request: Request, commissioner_id: Id, graph: GraphDep, memo: Memo
 
 @router.get("/paths", response_model=PathsOut, dependencies=reader,
             summary="Interest paths from a person to an organisation")
-def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+def get_paths(store: StoreDep, memo: MemoDep, settings: SettingsDep,
               from_id: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
               to_id: Annotated[str, Query(alias="to", min_length=1, max_length=200)],
               as_of: AsOf = None, max_hops: MaxHops = 4,
@@ -131,10 +133,10 @@ def get_paths(graph: GraphDep, memo: MemoDep, settings: SettingsDep,
               ) -> PathsOut:
     """Interest paths follow the engine's rules; ``any=true`` adds shortest paths of any kind. ``from`` and
     ``to`` are ids, or names of exactly one node (an ambiguous name is a 422 listing the candidates)."""
-    from_id = resolve_node(graph, memo, from_id, SCHEMA.nodes, "node")
-    to_id = resolve_node(graph, memo, to_id, SCHEMA.nodes, "node")
+    from_id = resolve_node(store, memo, from_id, SCHEMA.nodes, "node")
+    to_id = resolve_node(store, memo, to_id, SCHEMA.nodes, "node")
     on = parse_date(as_of, "as_of") or today()
-    problem = path_start_problem(graph, from_id)
+    problem = path_start_problem(nodes_graph(store, [from_id]), from_id)
     if not any and problem is not None:
         raise ApiError(400, f"from={from_id!r} {problem} (use any=true to explore other paths)")
-    return paths_out(graph, memo, from_id, to_id, on, max_hops, any)
+    return paths_out(store, memo, from_id, to_id, on, max_hops, any)

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter, Request
 
 from api.auth import holds_a_key
-from api.deps import StoreDep
+from api.deps import AnyStoreDep
 from api.problems import ApiError, problem_doc
 from api.schemas import Health, Ready
 from orggraph.errors import StoreError
@@ -23,7 +23,7 @@ def health() -> Health:
 
 @router.get("/ready", response_model=Ready, responses=problem_doc(503),
             summary="The server can read its store (503 if not)")
-def ready(request: Request, store: StoreDep) -> Ready:
+def ready(request: Request, store: AnyStoreDep) -> Ready:
     """Why not (the store's path and error) is told only to a caller with an API key, and logged."""
     try:
         store.ping()

@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import require
-from api.deps import GraphDep, MemoDep, require_node
+from api.deps import MemoDep, StoreDep
 from api.problems import ApiError, problem_doc
-from api.service import brief_out, meetings_of
+from api.service import brief_graph, brief_out, meetings_of
+from api.store_reads import require_node
 from orggraph.engine.models import MeetingBrief, MeetingSummary
 from orggraph.findings import brief_names
 from viz.brief import PdfUnavailable, render_brief_html, render_brief_pdf
@@ -32,28 +33,29 @@ HTML_DOC: dict[int | str, dict[str, Any]] = {
 
 @router.get("/meetings/{meeting_id}/brief", response_model=MeetingBrief, dependencies=reader,
             summary="The chair's brief for one meeting")
-def get_brief(meeting_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> Any:
+def get_brief(meeting_id: Id, store: StoreDep, memo: MemoDep, max_hops: MaxHops = 4) -> Any:
     """Each agenda item in order with its conflicted members (recommended action, register status,
     declared at the meeting), its quorum after the exclusions (failing clauses, who presides,
     co-optable members) and the committee on the day. 404: no such node; 422: not a meeting."""
-    body = memo.get(graph, ("brief-json", meeting_id, max_hops),
-                    lambda: brief_out(graph, memo, meeting_id, max_hops).model_dump_json().encode())
+    body = memo.get(store.version(), ("brief-json", meeting_id, max_hops),
+                    lambda: brief_out(store, memo, meeting_id, max_hops).model_dump_json().encode())
     return Response(body, media_type="application/json")
 
 
 @router.get("/meetings/{meeting_id}/brief.html", response_class=HTMLResponse, responses=HTML_DOC,
             dependencies=reader, summary="The chair's brief as a printable A4 page")
-def get_brief_html(meeting_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> HTMLResponse:
-    brief = brief_out(graph, memo, meeting_id, max_hops)
-    return HTMLResponse(render_brief_html(brief, brief_names(graph, brief)))
+def get_brief_html(meeting_id: Id, store: StoreDep, memo: MemoDep, max_hops: MaxHops = 4) -> HTMLResponse:
+    brief = brief_out(store, memo, meeting_id, max_hops)
+    return HTMLResponse(render_brief_html(brief, brief_names(brief_graph(store, meeting_id, max_hops), brief)))
 
 
 @router.get("/meetings/{meeting_id}/brief.pdf", response_class=Response, responses=PDF_DOC,
             dependencies=reader, summary="The chair's brief as an A4 PDF")
-def get_brief_pdf(meeting_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxHops = 4) -> Response:
-    brief = brief_out(graph, memo, meeting_id, max_hops)
+def get_brief_pdf(meeting_id: Id, store: StoreDep, memo: MemoDep, max_hops: MaxHops = 4) -> Response:
+    brief = brief_out(store, memo, meeting_id, max_hops)
     try:
-        pdf = memo.get(graph, ("brief-pdf", meeting_id, max_hops), lambda: render_brief_pdf(brief, brief_names(graph, brief)))
+        pdf = memo.get(store.version(), ("brief-pdf", meeting_id, max_hops), lambda: render_brief_pdf(
+            brief, brief_names(brief_graph(store, meeting_id, max_hops), brief)))
     except PdfUnavailable as exc:
         raise ApiError(503, str(exc)) from None
     return Response(pdf, media_type="application/pdf",
@@ -62,9 +64,9 @@ def get_brief_pdf(meeting_id: Id, graph: GraphDep, memo: MemoDep, max_hops: MaxH
 
 @router.get("/committees/{committee_id}/meetings", response_model=list[MeetingSummary], dependencies=reader,
             summary="A committee's meetings with their conflicts, inquorate items and planned items")
-def get_committee_meetings(committee_id: Id, graph: GraphDep, memo: MemoDep) -> list[MeetingSummary]:
-    require_node(graph, committee_id, ("Committee",), "committee")
-    return meetings_of(graph, memo, committee_id)
+def get_committee_meetings(committee_id: Id, store: StoreDep, memo: MemoDep) -> list[MeetingSummary]:
+    require_node(store, committee_id, ("Committee",), "committee")
+    return meetings_of(store, memo, committee_id)
 
 
 def _safe(text: str) -> str:

@@ -2,7 +2,7 @@
 date, drawn as a graph with the hops highlighted and listed hop by hop with dates and sources.
 
 The answer is the API's (``GET /api/paths``, through the same memo); this module only reads the form,
-resolves names to ids and words the result. Bad input is said in the page, with the status a client
+resolves names to ids (the store's search) and words the result (reading only the nodes on the paths). Bad input is said in the page, with the status a client
 would get from the API (404 unknown node, 422 bad date or hops or a name several nodes share, 400 an interest path from a non-person).
 """
 
@@ -18,17 +18,19 @@ from markupsafe import Markup
 
 from api.auth import Principal, require
 from api.dates import EXPECTED
-from api.deps import GraphDep, MemoDep, SettingsDep
+from api.deps import MemoDep, SettingsDep, StoreDep
 from api.graph_cache import GraphMemo
 from api.names import MAX_CANDIDATES, name_index
 from api.routers.views import render
-from api.service import paths_out
+from api.service import nodes_graph, paths_out
+from api.store_reads import node_data
 from api.subgraph import induced
 from api.templating import page_url, query_url
 from orggraph.engine.explain import hop_words, who
 from orggraph.engine.models import Hop
 from orggraph.findings import path_start_problem
 from orggraph.graph import OrgGraph
+from orggraph.stores.base import Store
 from orggraph.temporal import describe, iso, today
 from viz import build_view, render_fragment
 
@@ -93,12 +95,12 @@ class Form:
         return query_url("/paths", dict(params))
 
 
-def resolve(graph: OrgGraph, memo: GraphMemo, text: str, name: str) -> tuple[str | None, Problem | None]:
+def resolve(store: Store, memo: GraphMemo, text: str, name: str) -> tuple[str | None, Problem | None]:
     """An id, or a name that matches exactly one node (case, accents and punctuation ignored); otherwise
     the problem with candidates: 422 for a name several nodes share (as the API says), 404 for none."""
-    if text in graph.g:
+    if node_data(store, text) is not None:
         return text, None
-    index = name_index(graph, memo)
+    index = name_index(store, memo, text)
     exact = index.named(text, list(index.by_label))
     if len(exact) == 1:
         return exact[0].id, None
@@ -111,7 +113,7 @@ def resolve(graph: OrgGraph, memo: GraphMemo, text: str, name: str) -> tuple[str
     return None, Problem(name, 404, f"no node has the id or name {text!r}; search by name or code.")
 
 
-def read_form(graph: OrgGraph, memo: GraphMemo, form: Form) -> Form:
+def read_form(store: Store, memo: GraphMemo, form: Form) -> Form:
     """Check each field and resolve the two ends; the problems say what is wrong, field by field."""
     if form.mode not in MODES:
         form.problems.append(Problem("mode", 422, f"mode={form.mode!r}: expected interest or any."))
@@ -129,11 +131,12 @@ def read_form(graph: OrgGraph, memo: GraphMemo, form: Form) -> Form:
         if len(text) > MAX_TEXT:
             form.problems.append(Problem(name, 422, f"{name}: at most {MAX_TEXT} characters."))
         elif text.strip():
-            node_id, problem = resolve(graph, memo, text.strip(), name)
+            node_id, problem = resolve(store, memo, text.strip(), name)
             setattr(form, f"{name}_id", node_id)
             if problem is not None:
                 form.problems.append(problem)
     if form.from_id and form.mode == "interest" and not form.problems:
+        graph = nodes_graph(store, [form.from_id])
         start = path_start_problem(graph, form.from_id)
         if start is not None:
             form.problems.append(Problem("mode", 400, f"{who(graph, form.from_id)} {start}; choose "
@@ -214,16 +217,21 @@ def status_of(form: Form) -> int:
 
 
 @router.get("/paths", response_class=HTMLResponse)
-def paths_page(request: Request, graph: GraphDep, memo: MemoDep, settings: SettingsDep, _: Reader,
+def paths_page(request: Request, store: StoreDep, memo: MemoDep, settings: SettingsDep, _: Reader,
                from_text: Annotated[str, Query(alias="from", max_length=1000)] = "",
                to_text: Annotated[str, Query(alias="to", max_length=1000)] = "",
                as_of: Text = "", mode: Text = "interest", max_hops: Text = "") -> HTMLResponse:
-    form = read_form(graph, memo, Form(from_text, to_text, as_of, mode, max_hops))
+    form = read_form(store, memo, Form(from_text, to_text, as_of, mode, max_hops))
     paths: list[PathView] = []
     sentence = ""
     graph_html = Markup("")
+    graph = OrgGraph(schema=store.schema)
     if form.from_id and form.to_id and form.on and not form.problems:
-        found = paths_out(graph, memo, form.from_id, form.to_id, form.on, form.hops, form.mode == "any")
+        found = paths_out(store, memo, form.from_id, form.to_id, form.on, form.hops, form.mode == "any")
+        on_paths = [h.from_id for p in found.interest_paths for h in p.hops]
+        on_paths += [h.to_id for p in found.interest_paths for h in p.hops]
+        on_paths += [str(h[k]) for p in found.any_paths or [] for h in p for k in ("from_id", "to_id")]
+        graph = nodes_graph(store, [form.from_id, form.to_id, *on_paths])  # the nodes the page names and draws
         paths = path_views(graph, found.interest_paths, found.any_paths, form.from_id)
         sentence = summary(graph, form, paths)
         if paths:

@@ -9,26 +9,32 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import SESSION_COOKIE, Principal, identify, require, sessions_of
-from api.deps import GraphDep, MemoDep, SettingsDep, parse_date, require_node
+from api.deps import MemoDep, SettingsDep, StoreDep, parse_date
 from api.panels import committee_panel, headline, latest_committee_date, panel_for
 from api.problems import ApiError
 from api.service import (
+    brief_graph,
     brief_out,
     committee_overview,
     composition_on,
+    decision_graph,
     decision_out,
     find_conflicts,
     meetings_of,
     meetings_of_decision,
+    node_graph,
     node_out,
+    nodes_graph,
     resolve_conflict_filters,
     upcoming_meetings,
 )
-from api.subgraph import decision_cut, ego_network, item_cut
+from api.store_reads import require_node, walk
+from api.subgraph import SubgraphCut, decision_cut, decision_ids, ego_cut, item_cut, item_ids
 from api.templating import page_url, templates
 from orggraph.findings import brief_names
 from orggraph.graph import OrgGraph
-from orggraph.query import search_graph
+from orggraph.stores.base import Store
+from orggraph.stores.ego import ego
 from viz import build_view, render_fragment
 from viz.brief import brief_title, render_brief_body
 
@@ -43,6 +49,12 @@ def _label_url(graph: OrgGraph) -> Callable[[str], str]:
     return url
 
 
+def ego_of(store: Store, center: str, hops: int, on: str | None, max_nodes: int) -> SubgraphCut:
+    """The view around a node, read ring by ring from the store."""
+    found = walk(store, lambda f: ego(f, store.schema, center, hops, on, max_nodes), f"reading around {center}")
+    return ego_cut(found, center)
+
+
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     settings = request.app.state.settings
     context.setdefault("principal", getattr(request.state, "principal", None))
@@ -51,55 +63,59 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
+def home(request: Request, store: StoreDep, memo: MemoDep, _: Reader,
          q: Annotated[str | None, Query(max_length=200)] = None) -> HTMLResponse:
     """Findings first: the scan's headline figures, the decisions to read first, the next meetings."""
-    hits = memo.get(graph, ("search", q), lambda: search_graph(graph, q, limit=10_000))[:50] if q else []
-    counts = memo.get(graph, ("stats",), graph.stats)
+    version = store.version()
+    hits = memo.get(version, ("search", q), lambda: store.search(q, limit=10_000))[:50] if q else []
+    counts = memo.get(version, ("stats",), store.stats)
     return render(request, "home.html", title="orggraph", q=q or "", hits=hits, counts=counts,
-                  upcoming=upcoming_meetings(graph, memo), head=headline(graph, memo))
+                  upcoming=upcoming_meetings(store, memo), head=headline(store, memo))
 
 
 @router.get("/node/{node_id}", response_class=HTMLResponse)
-def node_page(request: Request, node_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep, principal: Reader,
+def node_page(request: Request, node_id: str, store: StoreDep, memo: MemoDep, settings: SettingsDep, principal: Reader,
               hops: Annotated[int, Query(ge=1, le=3)] = 1, as_of: str | None = None) -> HTMLResponse:
     on = parse_date(as_of, "as_of")
-    node = node_out(graph, node_id, on)
-    cut = ego_network(graph, node_id, hops, on, settings.view_max_nodes)
+    around = node_graph(store, node_id)
+    node = node_out(store, node_id, on, around)
+    cut = ego_of(store, node_id, hops, on, settings.view_max_nodes)
     view = build_view(cut.graph, element_id="ego-graph", highlight_nodes=cut.highlight_nodes, center=node_id,
-                      node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
-    panel = panel_for(graph, memo, node_id, node.label, on, principal.can("auditor"))
+                      node_url=_label_url(cut.graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
+    panel = panel_for(store, memo, around, node_id, node.label, on, principal.can("auditor"))
     return render(request, "node.html", title=f"{node.name or node.id} ({node.label})", node=node, hops=hops,
                   as_of=on or "", graph_html=render_fragment(view), panel=panel,
                   special_page=node.label in ("Decision", "Committee", "Meeting"))
 
 
 @router.get("/decision/{decision_id}", response_class=HTMLResponse)
-def decision_page(request: Request, decision_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+def decision_page(request: Request, decision_id: str, store: StoreDep, memo: MemoDep, settings: SettingsDep,
                   _: Reader) -> HTMLResponse:
-    decision = decision_out(graph, memo, decision_id)
-    cut = decision_cut(graph, decision)
+    decision = decision_out(store, memo, decision_id)
+    cut = decision_cut(nodes_graph(store, decision_ids(decision)), decision)
     sub = cut.graph
     view = build_view(sub, element_id="decision-graph", highlight_nodes=cut.highlight_nodes,
-                      highlight_edges=cut.highlight_edges, center=decision_id, node_url=_label_url(graph),
+                      highlight_edges=cut.highlight_edges, center=decision_id, node_url=_label_url(sub),
                       max_nodes=settings.view_max_nodes)
-    names = {nid: graph.g.nodes[nid].get("name") or nid for nid in sub.g.nodes}
-    labels = {nid: graph.g.nodes[nid]["label"] for nid in sub.g.nodes}
+    names = {nid: sub.g.nodes[nid].get("name") or nid for nid in sub.g.nodes}
+    labels = {nid: sub.g.nodes[nid]["label"] for nid in sub.g.nodes}
     return render(request, "decision.html", title=f"Decision: {decision.title or decision.id}", d=decision,
                   names=names, labels=labels, graph_html=render_fragment(view),
-                  meetings=meetings_of_decision(graph, decision_id))
+                  meetings=meetings_of_decision(decision_graph(store, decision_id), decision_id))
 
 
 @router.get("/meeting/{meeting_id}", response_class=HTMLResponse)
-def meeting_page(request: Request, meeting_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+def meeting_page(request: Request, meeting_id: str, store: StoreDep, memo: MemoDep, settings: SettingsDep,
                  _: Reader) -> HTMLResponse:
     """The chair's brief on screen, each conflicted item with the graph of its interest paths."""
-    brief = brief_out(graph, memo, meeting_id)
+    brief = brief_out(store, memo, meeting_id)
+    graph = brief_graph(store, meeting_id)  # the meeting's neighbourhood: every node the brief names
     url = _label_url(graph)
     graphs = {}
     for n, item in enumerate(brief.items, 1):
         if item.conflicts:
-            cut = item_cut(graph, item, brief.meeting_id, brief.committee_id)
+            ids = item_ids(item, brief.meeting_id, brief.committee_id)
+            cut = item_cut(nodes_graph(store, ids), item, brief.meeting_id, brief.committee_id)
             view = build_view(cut.graph, element_id=f"item-graph-{n}", highlight_nodes=cut.highlight_nodes,
                               highlight_edges=cut.highlight_edges, center=item.decision_id, node_url=url,
                               max_nodes=settings.view_max_nodes)
@@ -109,26 +125,27 @@ def meeting_page(request: Request, meeting_id: str, graph: GraphDep, memo: MemoD
 
 
 @router.get("/committee/{committee_id}", response_class=HTMLResponse)
-def committee_page(request: Request, committee_id: str, graph: GraphDep, memo: MemoDep, settings: SettingsDep,
+def committee_page(request: Request, committee_id: str, store: StoreDep, memo: MemoDep, settings: SettingsDep,
                    _: Reader, as_of: str | None = None) -> HTMLResponse:
-    data = require_node(graph, committee_id, ("Committee",), "committee")
-    overview = committee_overview(graph, committee_id)
-    meetings = meetings_of(graph, memo, committee_id)
+    data = require_node(store, committee_id, ("Committee",), "committee")
+    around = node_graph(store, committee_id)
+    overview = committee_overview(around, committee_id)
+    meetings = meetings_of(store, memo, committee_id)
     latest = latest_committee_date(overview, meetings)
     on = parse_date(as_of, "as_of") or latest
-    comp = composition_on(graph, memo, committee_id, on)
-    cut = ego_network(graph, committee_id, 1, on, settings.view_max_nodes)
+    comp = composition_on(store, memo, committee_id, on)
+    cut = ego_of(store, committee_id, 1, on, settings.view_max_nodes)
     view = build_view(cut.graph, element_id="committee-graph", highlight_nodes={committee_id}, center=committee_id,
-                      node_url=_label_url(graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
+                      node_url=_label_url(cut.graph), trimmed=cut.trimmed, max_nodes=settings.view_max_nodes)
     return render(request, "committee.html", title=f"Committee: {data.get('name') or committee_id}",
                   committee_id=committee_id, committee=data, comp=comp, seats=overview.seats, meetings=meetings,
                   decisions=overview.decisions, owners=overview.owners, as_of=on, latest=latest,
-                  graph_html=render_fragment(view), panel=committee_panel(graph, memo, committee_id))
+                  graph_html=render_fragment(view), panel=committee_panel(store, memo, around, committee_id))
 
 
 @router.get("/conflicts", response_class=HTMLResponse)
 def conflicts_page(
-    request: Request, graph: GraphDep, memo: MemoDep, _: Reader,
+    request: Request, store: StoreDep, memo: MemoDep, _: Reader,
     decision: str | None = None, person: str | None = None, committee: str | None = None,
     commissioner: str | None = None, meeting: str | None = None, date_from: str | None = None,
     date_to: str | None = None,
@@ -139,8 +156,8 @@ def conflicts_page(
     """Each filter takes an id or a name (suggested as you type); the results are for the ids it names."""
     filters = {"decision": decision or None, "person": person or None, "committee": committee or None,
                "commissioner": commissioner or None, "meeting": meeting or None}
-    ids = resolve_conflict_filters(graph, memo, **filters)
-    found = find_conflicts(graph, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
+    ids = resolve_conflict_filters(store, memo, **filters)
+    found = find_conflicts(store, memo, decision=ids["decision"], person=ids["person"], committee=ids["committee"],
                            commissioner=ids["commissioner"], meeting=ids["meeting"], date_from=parse_date(date_from, "date_from"), date_to=parse_date(date_to, "date_to"))
     if declaration:
         found = [c for c in found if c.declaration == declaration]
