@@ -22,12 +22,13 @@ from api.service import (
     nodes_graph,
     scan_out,
 )
-from api.store_reads import whole_graph
+from api.store_reads import walk
 from orggraph.engine import AuditFinding, Conflict, ScanSummary
 from orggraph.engine.models import CompositionFailure, MeetingSummary
 from orggraph.graph import OrgGraph
 from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
+from orggraph.stores.parts import latest_decision_date as latest_date_of
 from orggraph.temporal import today
 
 PARTY_RELS = ["AWARDED_TO", "AFFECTS"]
@@ -141,11 +142,10 @@ def latest_committee_date(overview: CommitteeOverview, meetings: list[MeetingSum
 
 
 def latest_decision_date(store: Store, memo: GraphMemo) -> str:
-    """The date of the latest decision (the scan's default audit date), else today: a whole-graph
-    question, asked once per store version."""
+    """The date of the latest decision (the scan's default audit date), else today: decisions read by
+    page, once per store version."""
     def compute() -> str:
-        dates = [str(d.get("date")) for _, d in whole_graph(store).nodes("Decision") if d.get("date")]
-        return max(dates) if dates else today()
+        return walk(store, latest_date_of, "reading the decisions' dates") or today()
 
     return memo.get(store.version(), ("latest-decision-date",), compute)
 

@@ -6,9 +6,10 @@ committee's neighbourhood (:meth:`Store.neighbourhood`), a committee's decisions
 its relationships (:mod:`orggraph.stores.ego`). The engine gives the same answer on each as on the whole
 graph (tests/test_api_store_parity.py). The answers are kept in the :class:`GraphMemo` under
 :meth:`Store.version`, so they last until the next committed write. The scan (:func:`scan_out`) is
-streamed part by part. Still on the whole graph: the next meetings (a whole-graph question), the unfiltered and the commissioner's
-conflicts, the register audit and the paths (no bounded walk yet). Routers import this module, never
-each other.
+streamed part by part. The filtered conflicts, the register audit and the paths use the CLI's walks
+(:mod:`orggraph.stores.filters`, the ``commissioner`` question, :func:`paths_neighbourhood`). The next
+meetings read decisions by page. Still on the whole graph: the conflicts with no id. Routers import
+this module, never each other.
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from orggraph.graph import OrgGraph
 from orggraph.query import dated_detail, node_detail, node_history
 from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
-from orggraph.stores.ego import committee_work, induced, one_hop, with_nodes
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather
-from orggraph.stores.parts import streamed_scan
+from orggraph.stores.ego import committee_meetings_work, induced, one_hop, with_nodes
+from orggraph.stores.filters import conflicts_neighbourhood
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather, paths_neighbourhood
+from orggraph.stores.parts import planned_meetings, streamed_scan
 
 CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
                     ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))
@@ -72,16 +74,12 @@ def scan_out(store: Store, memo: GraphMemo) -> ScanSummary:
 
 def conflicts_graph(store: Store, decision: str | None, person: str | None, committee: str | None,
                     commissioner: str | None, meeting: str | None, max_hops: int) -> OrgGraph:
-    """The subgraph the filtered conflicts question needs: the narrowest filter's neighbourhood with the
-    other filters' nodes (every other filter only drops rows of it)."""
-    others = (decision, person, committee, commissioner, meeting)
-    for question, node in (("decision", decision), ("meeting", meeting), ("person", person)):
-        if node:
-            return question_graph(store, question, node, max_hops, others)  # type: ignore[arg-type]
-    if committee:
-        graph = walk(store, lambda f: committee_work(f, store.schema, committee, max_hops), f"reading {committee}")
-        return _with(store, graph, commissioner) if commissioner and commissioner not in graph else graph
-    return whole_graph(store)  # every conflict, or a commissioner's: no bounded walk yet
+    """The subgraph the filtered conflicts question needs (:mod:`orggraph.stores.filters`, the CLI's walk):
+    the narrowest id's neighbourhood with the other ids' nodes; with no id, the whole graph. Gathered
+    without dates: a date range only filters the list kept for the version."""
+    graph = conflicts_neighbourhood(store, max_hops=max_hops, decision=decision, person=person,
+                                    committee=committee, commissioner=commissioner, meeting=meeting)
+    return whole_graph(store) if graph is None else graph  # every conflict: a whole-graph question
 
 
 def _with(store: Store, graph: OrgGraph, node_id: str) -> OrgGraph:
@@ -129,7 +127,7 @@ def brief_out(store: Store, memo: GraphMemo, meeting_id: str, max_hops: int = 4)
 def meetings_of(store: Store, memo: GraphMemo, committee_id: str) -> list[MeetingSummary]:
     """A committee's meetings with their counts (conflicts, inquorate items, planned)."""
     def compute() -> list[MeetingSummary]:
-        graph = walk(store, lambda f: committee_work(f, store.schema, committee_id, 4, meetings=True),
+        graph = walk(store, lambda f: committee_meetings_work(f, store.schema, committee_id, 4),
                      f"reading the meetings of {committee_id}")
         return committee_meetings(graph, committee_id)
 
@@ -137,9 +135,13 @@ def meetings_of(store: Store, memo: GraphMemo, committee_id: str) -> list[Meetin
 
 
 def upcoming_meetings(store: Store, memo: GraphMemo, limit: int = 5) -> list[MeetingSummary]:
-    """Meetings with an item still planned, soonest first (the home page's "next meetings"): a question
-    about every meeting, asked of the whole graph once per store version (as the scan is)."""
-    return memo.get(store.version(), ("next-meetings", limit), lambda: next_meetings(whole_graph(store), limit=limit))
+    """Meetings with an item still planned, soonest first (the home page's "next meetings"), once per store
+    version: decisions read by page, then the planned ones' meetings with their neighbourhoods."""
+    def compute() -> list[MeetingSummary]:
+        graph = walk(store, lambda f: planned_meetings(f, store.schema), "reading the planned meetings")
+        return next_meetings(graph, limit=limit)
+
+    return memo.get(store.version(), ("next-meetings", limit), compute)
 
 
 def meetings_of_decision(graph: OrgGraph, decision_id: str) -> list[tuple[str, str | None, str | None]]:
@@ -173,16 +175,18 @@ def composition_on(store: Store, memo: GraphMemo, committee_id: str, on: str) ->
 
 
 def audit_on(store: Store, memo: GraphMemo, commissioner_id: str, on: str, max_hops: int) -> list[AuditFinding]:
-    """The register audit: on the whole graph until a commissioner's walk lands."""
+    """The register audit, on the commissioner's neighbourhood."""
     return memo.get(store.version(), ("audit", commissioner_id, on, max_hops),
-                    lambda: register_audit(whole_graph(store), commissioner_id, on, max_hops=max_hops))
+                    lambda: register_audit(store.neighbourhood("commissioner", commissioner_id, max_hops),
+                                           commissioner_id, on, max_hops=max_hops))
 
 
 def paths_out(store: Store, memo: GraphMemo, from_id: str, to_id: str, on: str, max_hops: int,
               include_any: bool) -> PathsOut:
-    """Paths between two nodes: on the whole graph until a paths walk lands."""
+    """Paths between two nodes, on what a path of at most ``max_hops`` could cross."""
     return memo.get(store.version(), ("paths", from_id, to_id, on, max_hops, include_any),
-                    lambda: paths_report(whole_graph(store), from_id, to_id, on, max_hops, include_any).model())
+                    lambda: paths_report(paths_neighbourhood(store, from_id, to_id, max_hops, include_any),
+                                         from_id, to_id, on, max_hops, include_any).model())
 
 
 def nodes_graph(store: Store, ids: list[str], as_of: str | None = None) -> OrgGraph:

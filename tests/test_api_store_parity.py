@@ -18,15 +18,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.settings import Settings
+from api.settings import ApiKey, Settings
 from api.subgraph import edges_json, ego_network, neighbours
 from orggraph import engine
-from orggraph.findings import decision_report
+from orggraph.findings import decision_report, paths_report
 from orggraph.graph import OrgGraph
 from orggraph.query import node_detail_on, node_history
 from orggraph.stores.sqlite import SQLiteStore
 
 SAMPLE = 30  # nodes of each kind asked about (all of them when fewer)
+
+
+AUDITOR_KEY = "parity-auditor-key-0001"
 
 
 class NoWholeGraph(SQLiteStore):
@@ -45,7 +48,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[OrgGraph, 
     SQLiteStore(path).write(records)
     whole = SQLiteStore(path).graph()
     store = NoWholeGraph(path)
-    with TestClient(create_app(Settings(), store=store), base_url="http://localhost") as client:
+    settings = Settings(api_keys=(ApiKey(AUDITOR_KEY, "auditor", "parity"),))
+    with TestClient(create_app(settings, store=store), base_url="http://localhost",
+                    headers={"X-API-Key": AUDITOR_KEY}) as client:
         yield whole, client
     store.close()
 
@@ -166,3 +171,43 @@ def test_the_home_scan_is_streamed_and_equals_the_whole_graph_scan(world: tuple[
     assert plain(scan_out(store, GraphMemo())) == plain(engine.scan(graph))
     committee = some(graph, "Committee")[0]
     assert client.get(f"/committee/{committee}").status_code == 200  # its panel reads the scan
+
+
+def test_audit_paths_and_commissioner_conflicts_equal_the_whole_graph(world: tuple[OrgGraph, TestClient]) -> None:
+    """The register audit (the ``commissioner`` question), the paths (interest and any kind) and a
+    commissioner's conflicts, served without the whole graph, are the whole graph's answers."""
+    graph, client = world
+    dates = sorted({str(d["date"]) for _, d in graph.nodes("Decision") if d.get("date")})
+    commissioners = sorted(n for n, d in graph.g.nodes(data=True) if d["label"] in graph.schema.commissioner_labels)
+    audited = 0
+    for k in random.Random(1).sample(commissioners, min(SAMPLE, len(commissioners))):
+        for on in (dates[len(dates) // 2], dates[-1]):
+            want = [plain(f) for f in engine.register_audit(graph, k, on)]
+            body = get(client, f"/api/commissioners/{k}/audit", as_of=on, limit=1000)
+            assert body["items"] == want, (k, on)
+            audited += len(want)
+        want_conflicts = [plain(c) for c in engine.conflicts(graph, commissioner=k)]
+        assert get(client, "/api/conflicts", commissioner=k, limit=1000)["items"] == want_conflicts, k
+    assert audited > 0
+    found = engine.conflicts(graph)
+    for c in found[:: max(1, len(found) // 8)]:
+        org = c.parties[0]
+        for any_kind in (False, True):
+            want = paths_report(graph, c.person_id, org, c.date, 4, any_kind).model()
+            body = get(client, "/api/paths", **{"from": c.person_id, "to": org, "as_of": c.date,
+                                               "any": str(any_kind).lower()})
+            assert body == plain(want), (c.person_id, org, any_kind)
+
+
+def test_the_home_page_reads_no_whole_graph(world: tuple[OrgGraph, TestClient]) -> None:
+    """Home (the streamed scan, the next meetings, the default audit day) answers with ``graph()`` refused,
+    and its next meetings are the whole graph's."""
+    from api.graph_cache import GraphMemo
+    from api.service import upcoming_meetings
+
+    graph, client = world
+    resp = client.get("/", headers={"Accept": "text/html"})
+    assert resp.status_code == 200, resp.text[:300]
+    store = client.app.state.store  # type: ignore[attr-defined]
+    want = [plain(m) for m in engine.next_meetings(graph, limit=5)]
+    assert want and [plain(m) for m in upcoming_meetings(store, GraphMemo(), limit=5)] == want

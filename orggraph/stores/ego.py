@@ -141,12 +141,10 @@ def with_nodes(fetch: Fetch, schema: Schema, question: Question, node_id: str, m
     return ga.graph()
 
 
-def committee_work(fetch: Fetch, schema: Schema, committee: str, max_hops: int, meetings: bool = False
-                   ) -> OrgGraph:
-    """What a committee's decisions (``DECIDED_BY`` it, or on the agenda of a meeting ``HELD_BY`` it) need
-    to be judged: each one's decision neighbourhood, and the committee's own seats. With ``meetings``,
-    every meeting of the committee (held by it, or where it took an item) with its meeting neighbourhood
-    instead (what a meeting's summary needs)."""
+def committee_meetings_work(fetch: Fetch, schema: Schema, committee: str, max_hops: int) -> OrgGraph:
+    """What a committee's meetings' summaries need: every meeting of the committee (``HELD_BY`` it, or
+    where it took an item ``DECIDED_BY`` it) with its meeting neighbourhood, and the committee's seats.
+    (A committee's conflicts are :mod:`orggraph.stores.filters`' walk.)"""
     ga = Gather(fetch, schema)
     ga.add_nodes([committee])
     if ga.label(committee) != "Committee":
@@ -154,15 +152,10 @@ def committee_work(fetch: Fetch, schema: Schema, committee: str, max_hops: int, 
     ga.committees([committee])
     decided = [r[0] for r in ga.step([committee], ("DECIDED_BY",), False)]
     held = [r[0] for r in ga.step([committee], ("HELD_BY",), False)]
-    if meetings:
-        ga.add_nodes(decided)
-        at = [r[2] for r in ga.step(decided, ("AT_MEETING",), True)]
-        for m in sorted(set(held) | set(at)):
-            WALKS["meeting"](ga, m, max_hops)
-        return ga.graph()
-    on_agenda = [r[0] for r in ga.step(held, ("AT_MEETING",), False)]
-    for d in sorted(set(decided) | set(on_agenda)):
-        WALKS["decision"](ga, d, max_hops)
+    ga.add_nodes(decided)
+    at = [r[2] for r in ga.step(decided, ("AT_MEETING",), True)]
+    for m in sorted(set(held) | set(at)):
+        WALKS["meeting"](ga, m, max_hops)
     return ga.graph()
 
 

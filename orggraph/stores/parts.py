@@ -41,7 +41,7 @@ from orggraph.export import export_graph, export_pages
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema
 from orggraph.stores.base import Store
-from orggraph.stores.neighbourhood import DECISION_OUT, Fetch, Gather, RelRow
+from orggraph.stores.neighbourhood import DECISION_OUT, WALKS, Fetch, Gather, RelRow
 from orggraph.temporal import is_live, window_of
 
 PAGE = 500  # ids per page of a label
@@ -222,3 +222,24 @@ def export_store(store: Store, fmt: str, out: Path) -> list[Path]:
     labels = {*store.schema.nodes, *stats["nodes"]}
     types = {*store.schema.relationships, *stats["relationships"]}
     return store.read_with(lambda fetch: export_pages(fetch, store.schema, fmt, out, labels, types), "exporting")
+
+
+# ---- questions about every decision, by page -----------------------------------------------------------
+def latest_decision_date(fetch: Fetch) -> str | None:
+    """The latest date of any decision (the scan's default audit day), reading decisions by page."""
+    dates = (str(props.get("date")) for ids in pages(fetch, "Decision", PAGE)
+             for _, _, props in fetch.nodes(ids) if props.get("date"))
+    return max(dates, default=None)
+
+
+def planned_meetings(fetch: Fetch, schema: Schema, max_hops: int = DEFAULT_MAX_HOPS) -> OrgGraph:
+    """Every meeting with an item still planned, each with its meeting neighbourhood: the graph on which
+    :func:`orggraph.engine.next_meetings` gives the whole graph's answer. Decisions are read by page;
+    only the planned ones' meetings are gathered."""
+    ga = Gather(fetch, schema)
+    planned = [nid for ids in pages(fetch, "Decision", PAGE)
+               for nid, _, props in fetch.nodes(ids) if props.get("status") == "planned"]
+    meetings = sorted({r[2] for r in ga.step(planned, ("AT_MEETING",), True)})
+    for m in meetings:
+        WALKS["meeting"](ga, m, max_hops)
+    return ga.graph()
