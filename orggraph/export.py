@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TextIO
 
 import networkx as nx
 
@@ -156,4 +156,148 @@ def export_json(graph: OrgGraph, out: Path) -> Path:
     target = _file_target(out)
     data = nx.node_link_data(_plain_graph(graph), edges="links")
     target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+# ---- streamed: read by page from a store, written as it goes ------------------------------------------
+PAGE = 1000  # node ids per page
+
+NodeRow = tuple[str, str, dict[str, Any]]  # id, label, properties
+RelRow = tuple[str, str, str, str, dict[str, Any]]  # start, type, end, identity key, properties
+
+
+class Pages(Protocol):
+    """The reads a streamed export takes from a store (the store's ``Fetch``, inside one read)."""
+
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> Sequence[str]: ...
+
+    def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]: ...
+
+    def rels(self, ids: Collection[str], types: Collection[str], out: bool) -> Iterable[RelRow]: ...
+
+
+def node_pages(pages: Pages, label: str | None) -> Iterator[list[NodeRow]]:
+    """Every node of ``label`` (any label when None), by id, a page at a time."""
+    after: str | None = None
+    while ids := pages.ids_of(label, after, PAGE):
+        yield sorted(pages.nodes(ids))
+        after = ids[-1]
+
+
+def rel_pages(pages: Pages, types: Collection[str]) -> Iterator[list[RelRow]]:
+    """Every relationship of ``types``, by start, end and edge key (the graph's export order), a page of
+    start nodes at a time."""
+    after: str | None = None
+    while ids := pages.ids_of(None, after, PAGE):
+        yield sorted(pages.rels(ids, types, True), key=lambda r: (r[0], r[2], rel_key(r[1], r[3])))
+        after = ids[-1]
+
+
+def export_pages(pages: Pages, schema: Schema, fmt: str, out: Path, labels: Iterable[str], types: Iterable[str]
+                 ) -> list[Path]:
+    """:func:`export_graph` of the graph ``pages`` reads, page by page, never holding it: the same bytes.
+    ``labels`` and ``types`` are those that may occur (a label or type without rows gets no file)."""
+    out = Path(out)
+    if fmt == "csv":
+        return _csv_pages(pages, schema, out, sorted(set(labels)), sorted(set(types)))
+    if fmt == "json":
+        return [_json_pages(pages, schema, out, sorted(set(types)))]
+    raise ExportError(f"streamed export writes csv or json, not {fmt!r}")
+
+
+class _CsvFile:
+    """One export file, opened on its first row; ``extra`` when a row has a property its columns lack
+    (only in a hand-edited store), so it is written again with every property's column."""
+
+    def __init__(self, path: Path, head: list[str], cols: list[tuple[str, str]]):
+        self.path, self.cols, self.known = path, cols, {p for p, _ in cols}
+        self.fh = path.open("w", encoding="utf-8", newline="")
+        self.w = CsvWriter(self.fh)
+        self.w.writerow([*head, *(h for _, h in cols)])
+        self.extra = False
+
+    def row(self, head: list[str], props: dict[str, Any]) -> None:
+        self.extra = self.extra or not self.known.issuperset(props)
+        self.w.writerow([*head, *(_cell(props.get(p)) for p, _ in self.cols)])
+
+
+def _csv_pages(pages: Pages, schema: Schema, out: Path, labels: list[str], types: list[str]) -> list[Path]:
+    """Long because it is one pass per file kind with the same two-pass fallback; each step is short."""
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: is a file; csv export writes a folder (give a folder path with --out)")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for label in labels:
+        def node_file(present: set[str], lab: str = label) -> _CsvFile | None:
+            f = None
+            for page in node_pages(pages, lab):
+                for nid, _, props in page:
+                    f = f or _CsvFile(out / NODE_FILE.format(lab), [":ID", ":LABEL"],
+                                      _node_columns(schema, lab, present))
+                    f.row([_cell(nid), lab], props)
+            if f is not None:
+                f.fh.close()
+            return f
+        f = node_file(set())
+        if f is not None and f.extra:  # again, with the properties present
+            f = node_file({k for page in node_pages(pages, label) for _, _, props in page for k in props})
+        written += [f.path] if f is not None else []
+    files = _rel_files(pages, schema, out, types, {})
+    for rtype in sorted(t for t, f in files.items() if f.extra):
+        present = {k for page in rel_pages(pages, [rtype]) for *_, props in page for k in props}
+        files.update(_rel_files(pages, schema, out, [rtype], {rtype: present}))
+    written += [files[t].path for t in sorted(files)]
+    keep = set(written)  # files from an earlier export of labels/types no longer here would load stale data
+    for old in sorted([*out.glob(NODE_FILE.format("*")), *out.glob(REL_FILE.format("*"))]):
+        if old not in keep:
+            old.unlink()
+    return written
+
+
+def _rel_files(pages: Pages, schema: Schema, out: Path, types: list[str], present: dict[str, set[str]]
+               ) -> dict[str, _CsvFile]:
+    """One pass over the relationships of ``types``, each type's rows into its file."""
+    files: dict[str, _CsvFile] = {}
+    try:
+        for page in rel_pages(pages, types):
+            for start, rtype, end, _, props in page:
+                f = files.get(rtype)
+                if f is None:
+                    f = files[rtype] = _CsvFile(out / REL_FILE.format(rtype), [":START_ID", ":TYPE", ":END_ID"],
+                                                _rel_columns(schema, rtype, present.get(rtype, set())))
+                f.row([_cell(start), rtype, _cell(end)], props)
+    finally:
+        for f in files.values():
+            f.fh.close()
+    return files
+
+
+def _json_list(fh: TextIO, items: Iterable[dict[str, Any]]) -> None:
+    """A list as ``json.dumps(..., indent=1)`` writes it as the value of a top-level key."""
+    first = True
+    for item in items:
+        fh.write("[\n  " if first else ",\n  ")
+        fh.write(json.dumps(item, indent=1, ensure_ascii=False).replace("\n", "\n  "))
+        first = False
+    fh.write("[]" if first else "\n ]")
+
+
+def _json_pages(pages: Pages, schema: Schema, out: Path, types: list[str]) -> Path:
+    """:func:`export_json`, a page at a time (the same ``node_link_data`` layout, key for key)."""
+    target = _file_target(out)
+    empty = nx.MultiDiGraph(format="orggraph", schema_version=schema.version)
+    head = json.dumps(nx.node_link_data(empty, edges="links"), indent=1, ensure_ascii=False)
+    before, rest = head.split('"nodes": []', 1)
+    middle, after = rest.split('"links": []', 1)
+    nodes = ({"label": label, **{k: v for k, v in sorted(props.items()) if v is not None}, "id": nid}
+             for page in node_pages(pages, None) for nid, label, props in page)
+    links = ({"type": rtype, **{k: v for k, v in sorted(props.items()) if v is not None}, "source": start,
+              "target": end, "key": rel_key(rtype, identity_start(props))}
+             for page in rel_pages(pages, types) for start, rtype, end, _, props in page)
+    with target.open("w", encoding="utf-8") as fh:
+        fh.write(before + '"nodes": ')
+        _json_list(fh, nodes)
+        fh.write(middle + '"links": ')
+        _json_list(fh, links)
+        fh.write(after + "\n")
     return target

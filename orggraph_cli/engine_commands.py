@@ -187,6 +187,8 @@ def paths(ctx: click.Context, from_id: str, to_id: str, as_of: str | None, max_h
 def scan(ctx: click.Context, as_of: str | None, max_hops: int, fmt: str) -> None:
     """The whole graph: every decision's conflicts, quorum and PCCC composition, and a register
     audit of every commissioner; prints the summary."""
-    graph = store_from(ctx).graph()
-    summary = run_engine(lambda: engine.scan(graph, max_hops=max_hops, audit_as_of=as_of))
+    from orggraph.stores.parts import streamed_scan  # the store read a part at a time, never whole
+
+    store = store_from(ctx)
+    summary = run_engine(lambda: streamed_scan(store, max_hops=max_hops, audit_as_of=as_of))
     emit_object(summary, fmt, title="scan")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from orggraph.export import export_graph
 from orggraph.query import dated_detail
 from orggraph.schema import SCHEMA, schema_markdown
 from orggraph_cli.app import cli, err_console, fail, store_from
@@ -74,7 +73,9 @@ def search(ctx: click.Context, text: str, limit: int, fmt: str) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path) -> None:
     """Export the graph (csv: bulk-import CSVs that `load` reads back exactly)."""
-    written = export_graph(store_from(ctx).graph(), fmt, out)
+    from orggraph.stores.parts import export_store  # csv and json by page, never the whole graph
+
+    written = export_store(store_from(ctx), fmt, out)
     for path in written:
         err_console.print(f"wrote {path}")
 

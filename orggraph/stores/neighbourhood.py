@@ -32,6 +32,7 @@ What each question gathers (the rules are the engine's, README "Semantics"):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, Literal, Protocol
 
@@ -57,7 +58,8 @@ NAMED_BY = ("ruled_by", "deputy_for")
 
 
 class Fetch(Protocol):
-    """The two reads a store answers for :func:`gather`, each over its indexes."""
+    """The reads a store answers for :func:`gather` (and the whole-graph walks of
+    :mod:`orggraph.stores.parts`), each over its indexes."""
 
     def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]:
         """The nodes among ``ids`` that exist."""
@@ -67,12 +69,18 @@ class Fetch(Protocol):
         """Every relationship of one of ``types`` starting (``out``) or ending at one of ``ids``."""
         ...
 
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> Sequence[str]:
+        """A page of node ids in id order: the first ``limit`` of ``label`` (any label when None) that
+        sort after ``after`` (from the first when None)."""
+        ...
+
 
 class GraphFetch:
     """:class:`Fetch` over a graph in memory (the JSON store's, or any snapshot)."""
 
     def __init__(self, graph: OrgGraph):
         self.g: nx.MultiDiGraph = graph.g
+        self._sorted: dict[str | None, list[str]] = {}  # label -> its ids, sorted (for ids_of)
 
     def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]:
         nodes = self.g.nodes
@@ -90,6 +98,14 @@ class GraphFetch:
                         start, end = (nid, other) if out else (other, nid)
                         props = {k: v for k, v in data.items() if k != "type"}
                         yield start, data["type"], end, key.partition("|")[2], props
+
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> Sequence[str]:
+        ids = self._sorted.get(label)
+        if ids is None:
+            ids = self._sorted[label] = sorted(n for n, data in self.g.nodes(data=True)
+                                               if label is None or data["label"] == label)
+        first = 0 if after is None else bisect_right(ids, after)
+        return ids[first:first + limit]
 
 
 class Gather:

@@ -193,7 +193,8 @@ def search_candidates(db: sqlite3.Connection, text: str, schema: Schema) -> OrgG
 
 class RowFetch:
     """:class:`orggraph.stores.neighbourhood.Fetch` over the tables: nodes by primary key, a node's
-    relationships of some types by the ``(start, type)`` primary key or the ``("end", type)`` index."""
+    relationships of some types by the ``(start, type)`` primary key or the ``("end", type)`` index, a
+    page of ids by the primary key or the ``nodes_label`` index (which holds ``(label, id)`` in order)."""
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
@@ -209,5 +210,15 @@ class RowFetch:
         for part in chunks(sorted(set(ids)), CHUNK - len(kinds)):
             query = (f'SELECT start, type, "end", key, props FROM rels WHERE {column} IN ({",".join("?" * len(part))})'
                      f' AND type IN ({",".join("?" * len(kinds))})')
-            for start, rtype, end, key, props in self.db.execute(query, [*part, *kinds]):
-                yield start, rtype, end, key, orjson.loads(props)
+            loads = orjson.loads
+            yield from [(start, rtype, end, key, loads(props))
+                        for start, rtype, end, key, props in self.db.execute(query, [*part, *kinds])]
+
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> list[str]:
+        where = [] if label is None else ["label = ?"]
+        args: list[Any] = [] if label is None else [label]
+        if after is not None:
+            where.append("id > ?")
+            args.append(after)
+        query = f"SELECT id FROM nodes {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id LIMIT ?"
+        return [row[0] for row in self.db.execute(query, [*args, limit])]

@@ -120,6 +120,13 @@ class CypherFetch:
                 r = RelRow(*row)
                 yield r.start, r.type, r.end, str(r.props.get("_key", "")), public(r.props)
 
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> list[str]:
+        if label is not None and label not in self.schema.nodes:
+            return []  # labels are spliced from the schema only
+        match = f"MATCH (n:{NODE}{'' if label is None else ':' + label})"
+        query = f"{match} {'' if after is None else 'WHERE n.id > $after '}RETURN n.id ORDER BY n.id LIMIT $limit"
+        return [row[0] for row in self.tx.run(query, after=after, limit=limit)]
+
 
 def touched_ids(records: Sequence[Record]) -> list[str]:
     """The node ids ``records`` name (as nodes or as relationship ends)."""
