@@ -150,6 +150,11 @@ class PrefetchedFetch:
             for nid in ids:
                 self.covered[(nid, expansion.out)].update(expansion.types)
 
+    def ids_of(self, label: str | None, after: str | None, limit: int) -> list[str]:
+        """Pages of ids are not prefetched: always the database's."""
+        self.round_trips += 1
+        return self.live.ids_of(label, after, limit)
+
     def nodes(self, ids: Collection[str]) -> Iterable[NodeRow]:
         missing = [i for i in ids if i not in self.node_rows]
         yield from (self.node_rows[i] for i in ids if i in self.node_rows)
