@@ -53,9 +53,10 @@ test: install-test browsers
 	$(BIN)/python -m pytest
 
 # Every benchmark: bench neo4j starts its server with the test suite's launcher (tests/neo4j_server.py,
-# which imports pytest), so the test extras are installed too.
+# which imports pytest), so the test extras are installed too. `make bench BENCH=neo4j` runs one.
+BENCH ?=
 bench: install-test
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 lint: install-test
 	$(BIN)/ruff check $(PACKAGES) bench tests

@@ -14,8 +14,14 @@ NEO4J_PASSWORD; that database is CLEARED). In one run it:
    interest relationship types, date-filtered on the decision's day. The baseline runs on an evenly
    spaced sample of decisions and is extrapolated (the table says so).
 
+5. at N times national scale (:mod:`bench.neo4j_scale`: N prefixed copies bulk-loaded with ``UNWIND``
+   batches), single questions through ``store.neighbourhood`` (cold, and 16 concurrent clients) against
+   the whole-graph projection, and the full scan's peak memory.
+
 Environment: BENCH_NEO4J_SCALE (national|demo, default national), BENCH_NEO4J_SAMPLE (decisions for
-the Cypher baseline, default 200).
+the Cypher baseline, default 200), BENCH_NEO4J_TIMES (N for step 5, default 1; the issue's figure is
+10: about 700k nodes and 2.5M relationships, some minutes and a 4 GiB server heap). Or run
+``python -m bench.bench_neo4j --scale 10`` (``--only-scale`` skips steps 1 to 4).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from orggraph.stores.neo4j import Neo4jStore
 
 SCALE = os.environ.get("BENCH_NEO4J_SCALE", "national")
 SAMPLE = int(os.environ.get("BENCH_NEO4J_SAMPLE", "200"))
+TIMES = int(os.environ.get("BENCH_NEO4J_TIMES", "1"))
 ROOT = Path(__file__).resolve().parent.parent
 REAL = Path(os.environ.get("ORGGRAPH_REAL_DATA", ROOT.parent / "shared" / "data" / "real"))
 
@@ -86,7 +93,7 @@ def national_files(folder: Path) -> list[Path]:
 @contextmanager
 def neo4j_store(tmp: Path, rows: list[list[Any]]) -> Iterator[Neo4jStore]:
     """NEO4J_URI's database, else a fresh server from the tests' launcher (its build and start timed)."""
-    from tests.neo4j_server import LauncherServer, build_launcher
+    from tests.neo4j_server import BENCH_JVM_FLAGS, LauncherServer, build_launcher
 
     server = None
     if os.environ.get("NEO4J_URI"):
@@ -95,7 +102,8 @@ def neo4j_store(tmp: Path, rows: list[list[Any]]) -> Iterator[Neo4jStore]:
         t = time.perf_counter()
         build_launcher()
         rows.append(["launcher build (cached after the first Maven fetch)", time.perf_counter() - t, "", ""])
-        server = LauncherServer(tmp / "neo4j")
+        # A server sized for the scaled graph (heap and page cache through the launcher's flags).
+        server = LauncherServer(tmp / "neo4j", jvm_flags=BENCH_JVM_FLAGS)
         server.start()
         rows.append(["launcher start (empty data folder)", server.start_seconds, "", ""])
         assert server.uri is not None
@@ -184,19 +192,35 @@ def time_cypher_baseline(store: Neo4jStore, graph: OrgGraph, project: float, row
                  baseline_sample, "", "superset" if not missing else f"{len(missing)} engine pairs missing"])
 
 
-def main() -> None:
+def main(times: int = TIMES, only_scale: bool = False) -> None:
+    from bench.neo4j_scale import scale_rows
+
     rows: list[list[Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-neo4j-") as tmp_name:
         tmp = Path(tmp_name)
         with neo4j_store(tmp, rows) as neo:
             neo.clear()
-            embedded = EmbeddedStore(tmp / "graph.json")
-            time_loads(embedded, neo, tmp, rows)
-            cold_store, neo_graph, neo_project = time_full_scan(embedded, neo, rows)
-            time_cypher_baseline(cold_store, neo_graph, neo_project, rows)
-            cold_store.close()
-    print_table(f"Neo4j store ({SCALE})", ["step", "seconds", "throughput", "ratio / note"], rows)
+            if not only_scale:
+                embedded = EmbeddedStore(tmp / "graph.json")
+                time_loads(embedded, neo, tmp, rows)
+                cold_store, neo_graph, neo_project = time_full_scan(embedded, neo, rows)
+                time_cypher_baseline(cold_store, neo_graph, neo_project, rows)
+                cold_store.close()
+            if times >= 1:
+                from bench.bench_scan import world_records
+
+                world = OrgGraph()
+                world.apply(world_records())
+                rows.extend(scale_rows(neo, world, times))
+    print_table(f"Neo4j store ({SCALE}; questions at x{times})", ["step", "seconds", "throughput", "ratio / note"],
+                rows)
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=TIMES, help="copies of the national graph for step 5")
+    parser.add_argument("--only-scale", action="store_true", help="skip the loads, projection and baseline")
+    args = parser.parse_args()
+    main(args.scale, args.only_scale)

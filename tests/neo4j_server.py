@@ -31,7 +31,9 @@ TEST_USER = "neo4j"
 TEST_PASSWORD = "orggraph-test-pw"  # a throwaway server on loopback; min 8 characters in Neo4j 5
 BUILD_TIMEOUT = 1800  # the first Maven fetch of the Neo4j artifacts on a new machine
 START_TIMEOUT = 180
-JVM_FLAGS = ("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+JVM_FLAGS = ("-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")  # quick start, small tests
+# For benchmarks: a bigger heap and the full JIT (``LauncherServer(..., jvm_flags=BENCH_JVM_FLAGS)``).
+BENCH_JVM_FLAGS = ("-Xms1g", "-Xmx4g", "-XX:+UseParallelGC", "-Dorggraph.pagecacheMb=1536")
 
 ENABLE_HINT = ("install Java 17 and Maven (tests then start Neo4j themselves), or set NEO4J_URI "
                "(with NEO4J_USER / NEO4J_PASSWORD) to a running Neo4j 5, e.g. `docker compose up -d neo4j`")
@@ -70,8 +72,10 @@ def build_launcher(timeout: float = BUILD_TIMEOUT) -> Path:
 class LauncherServer:
     """One embedded Neo4j process on loopback. ``start()`` again after ``stop()`` reopens the same data."""
 
-    def __init__(self, data_dir: Path, password: str | None = TEST_PASSWORD, port: int = 0):
+    def __init__(self, data_dir: Path, password: str | None = TEST_PASSWORD, port: int = 0,
+                 jvm_flags: tuple[str, ...] = JVM_FLAGS):
         self.data_dir = Path(data_dir)
+        self.jvm_flags = jvm_flags
         self.password = password
         self.port = port
         self.uri: str | None = None
@@ -93,7 +97,7 @@ class LauncherServer:
     def start(self, timeout: float = START_TIMEOUT) -> str:
         jar = build_launcher()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = ["java", *JVM_FLAGS, "-jar", str(jar), str(self.data_dir), str(self.port)]
+        args = ["java", *self.jvm_flags, "-jar", str(jar), str(self.data_dir), str(self.port)]
         if self.password:
             args.append(self.password)
         self.uri = None

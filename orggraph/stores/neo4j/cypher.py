@@ -6,6 +6,7 @@ Labels and relationship types are spliced into statement text only from the sche
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -26,6 +27,10 @@ READ_VERSION = f"MATCH (m:{META} {{id: $id}}) RETURN m.version AS v"
 # Bumping the counter first takes the meta node's write lock: writers queue on it.
 BUMP_VERSION = f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1 RETURN m.version AS v"
 AWAIT_INDEXES = "CALL db.awaitIndexes(300)"
+# The fingerprint of the schema statements last run to completion: a store object that finds it equal to
+# its own skips them (one round trip instead of one per constraint and index, for a cold reader).
+READ_SCHEMA_MARK = f"OPTIONAL MATCH (m:{META} {{id: $id}}) RETURN m.schema AS s"
+SET_SCHEMA_MARK = f"MATCH (m:{META} {{id: $id}}) SET m.schema = $mark"
 
 # ---- reading ----------------------------------------------------------------------------------------
 ALL_NODES = f"MATCH (n:{NODE}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
@@ -45,12 +50,17 @@ SEARCH = (
     f"OPTIONAL MATCH (n:{NODE}) WHERE n._search CONTAINS $q OR n._sid STARTS WITH $q "
     "RETURN [x IN collect([n.id, labels(n), properties(n)]) WHERE x[0] IS NOT NULL] AS nodes, "
     "[] AS rels")
-# What a write touches: its nodes by id, its relationships by (start, type, end, _key).
+# What a write touches: its nodes by id, its relationships by (start, _key, end) for one type at a time
+# (the type in the pattern, so the match expands only that type from the start node found by the index).
 NODES_BY_ID = (f"UNWIND $ids AS id MATCH (n:{NODE} {{id: id}}) "
                "RETURN n.id, labels(n), properties(n)")
-RELS_BY_KEY = (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}})-[r]->(b:{NODE} {{id: row.e}}) "
-               "WHERE type(r) = row.t AND r._key = row.k "
-               "RETURN a.id, type(r), b.id, properties(r)")
+
+
+def rels_by_key(rtype: str) -> str:
+    """Relationships of ``rtype`` (a schema type) named by rows ``{s, e, k}``."""
+    return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}})-[r:{rtype}]->(b:{NODE} {{id: row.e}}) "
+            "WHERE r._key = row.k RETURN a.id, type(r), b.id, properties(r)")
+
 
 # One question's neighbourhood (orggraph.stores.neighbourhood), a typed step at a time: ``$ids`` by the
 # node id constraint's index, then only relationships of the named types (spliced from the schema only).
@@ -71,14 +81,27 @@ BUMP_VERSION_ONLY = f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1
 
 
 def merge_nodes(label: str) -> str:
-    """Create or update nodes of ``label`` (a schema label) from rows ``{id, props}``."""
+    """Update nodes of ``label`` (a schema label) that exist, from rows ``{id, props}``."""
     return f"UNWIND $rows AS row MERGE (n:{NODE} {{id: row.id}}) SET n:{label} SET n += row.props"
+
+
+def create_nodes(label: str) -> str:
+    """Create nodes of ``label`` that the write's own read found absent (under the counter's lock), from
+    rows ``{id, props}``: no lookup before the insert (the id constraint still refuses a duplicate)."""
+    return f"UNWIND $rows AS row CREATE (n:{NODE}:{label} {{id: row.id}}) SET n += row.props"
 
 
 def merge_rels(rtype: str) -> str:
     """Create or update relationships of ``rtype`` (a schema type) from rows ``{s, e, k, props}``."""
     return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
             f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props")
+
+
+def create_rels(rtype: str) -> str:
+    """Create relationships of ``rtype`` that the write's own read found absent, from rows
+    ``{s, e, k, props}``: both ends by the id index, no expansion to look for the relationship."""
+    return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
+            f"CREATE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props")
 
 
 def schema_statements(schema: Schema = SCHEMA) -> list[str]:
@@ -101,6 +124,11 @@ def schema_statements(schema: Schema = SCHEMA) -> list[str]:
         stmts.append(f"CREATE INDEX {rtype.lower()}_dates IF NOT EXISTS FOR ()-[r:{rtype}]-() "
                      "ON (r.valid_from, r.valid_to)")
     return stmts
+
+
+def schema_mark(schema: Schema = SCHEMA) -> str:
+    """A fingerprint of :func:`schema_statements`: it changes whenever they would."""
+    return hashlib.sha256("\n".join(schema_statements(schema)).encode()).hexdigest()[:16]
 
 
 def chunks(rows: list[T], size: int = BATCH_ROWS) -> Iterator[list[T]]:

@@ -15,16 +15,18 @@ import networkx as nx
 
 from orggraph.errors import StoreError
 from orggraph.graph import OrgGraph
-from orggraph.models import Node, Record, Rel, identity_start
+from orggraph.models import Node, Record, Rel, identity_start, rel_key
 from orggraph.query import normalise_text
 from orggraph.schema import Schema
 from orggraph.stores.neo4j.cypher import (
     NODE,
     NODES_BY_ID,
-    RELS_BY_KEY,
     chunks,
+    create_nodes,
+    create_rels,
     merge_nodes,
     merge_rels,
+    rels_by_key,
     rels_of,
 )
 
@@ -126,28 +128,74 @@ class CypherFetch:
         return [row[0] for row in self.tx.run(query, after=after, limit=limit)]
 
 
+def touched_ids(records: Sequence[Record]) -> list[str]:
+    """The node ids ``records`` name (as nodes or as relationship ends)."""
+    return sorted({r.id for r in records if isinstance(r, Node)}
+                  | {i for r in records if isinstance(r, Rel) for i in (r.start, r.end)})
+
+
+def touched_keys(records: Sequence[Record], present: nx.MultiDiGraph) -> dict[str, list[tuple[str, str, str]]]:
+    """Per type, the ``(start, end, identity start)`` of each relationship ``records`` name whose ends
+    are both in ``present`` (a relationship needs both)."""
+    keys: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for r in records:
+        if isinstance(r, Rel) and r.start in present and r.end in present:
+            keys[r.type].add((r.start, r.end, identity_start(r.props) or ""))
+    return {t: sorted(k) for t, k in sorted(keys.items())}
+
+
 def read_touched(tx: Any, records: Sequence[Record], schema: Schema) -> nx.MultiDiGraph:
-    """The nodes and relationships that ``records`` name, as they stand in the database now."""
-    ids = sorted({r.id for r in records if isinstance(r, Node)}
-                 | {i for r in records if isinstance(r, Rel) for i in (r.start, r.end)})
+    """The nodes and relationships that ``records`` name, as they stand in the database now: nodes in
+    batches through the id index, relationships one typed batch per type."""
     before = nx.MultiDiGraph()
-    for id_chunk in chunks(ids):
+    for id_chunk in chunks(touched_ids(records)):
         for row in tx.run(NODES_BY_ID, ids=id_chunk):
             add_node(before, NodeRow(*row), schema)
-    wanted = sorted({(r.start, r.type, r.end, identity_start(r.props) or "")
-                     for r in records if isinstance(r, Rel) and r.start in before and r.end in before})
-    for key_chunk in chunks(wanted):
-        rows = [{"s": s, "t": t, "e": e, "k": k} for s, t, e, k in key_chunk]
-        for row in tx.run(RELS_BY_KEY, rows=rows):
-            add_rel(before, RelRow(*row))
+    for rtype, keys in touched_keys(records, before).items():
+        if rtype not in schema.relationships:
+            continue  # no such relationship can be stored; apply() rejects the record
+        for key_chunk in chunks(keys):
+            rows = [{"s": s, "e": e, "k": k} for s, e, k in key_chunk]
+            for row in tx.run(rels_by_key(rtype), rows=rows):
+                add_rel(before, RelRow(*row))
     return before
 
 
-def changed_nodes(before: nx.MultiDiGraph, after: OrgGraph) -> dict[str, list[dict[str, Any]]]:
-    """Rows ``{id, props}`` per label for every node that is new or has new property values.
+def touched_from(graph: OrgGraph, records: Sequence[Record]) -> nx.MultiDiGraph:
+    """What :func:`read_touched` would read, taken from a snapshot known to be the database's current
+    state (the store's cached projection at the version just before this write's)."""
+    before = nx.MultiDiGraph()
+    nodes = graph.g.nodes
+    for nid in touched_ids(records):
+        data = nodes.get(nid)
+        if data is not None:
+            before.add_node(nid, **data)
+    for rtype, keys in touched_keys(records, before).items():
+        for start, end, k in keys:
+            key = rel_key(rtype, k)
+            data = graph.g.get_edge_data(start, end, key)
+            if data is not None:
+                before.add_edge(start, end, key=key, **data)
+    return before
+
+
+class Changes(NamedTuple):
+    """A write's rows per label / type, split into new (created without a lookup) and changed."""
+
+    new_nodes: dict[str, list[dict[str, Any]]]
+    set_nodes: dict[str, list[dict[str, Any]]]
+    new_rels: dict[str, list[dict[str, Any]]]
+    set_rels: dict[str, list[dict[str, Any]]]
+
+
+def changed_nodes(before: nx.MultiDiGraph, after: OrgGraph
+                  ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Rows ``{id, props}`` per label for every node that is new, and for every node with new property
+    values (only those values).
 
     A new or renamed node also gets its folded name and id (``_search``/``_sid``) for search."""
-    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    new: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    updated: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for nid, data in after.g.nodes(data=True):
         old = before.nodes.get(nid)
         props = {k: v for k, v in data.items() if k != "label"}
@@ -160,32 +208,60 @@ def changed_nodes(before: nx.MultiDiGraph, after: OrgGraph) -> dict[str, list[di
         if "name" in changed or old is None:
             changed["_search"] = normalise_text(str(props.get("name") or ""))
             changed["_sid"] = normalise_text(nid)
-        by_label[data["label"]].append({"id": nid, "props": changed})
-    return by_label
+        (new if old is None else updated)[data["label"]].append({"id": nid, "props": changed})
+    return new, updated
 
 
-def changed_rels(before: nx.MultiDiGraph, after: OrgGraph) -> dict[str, list[dict[str, Any]]]:
-    """Rows ``{s, e, k, props}`` per type for every relationship that is new or has new values."""
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def changed_rels(before: nx.MultiDiGraph, after: OrgGraph
+                 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """Rows ``{s, e, k, props}`` per type for every relationship that is new, and for every one with
+    new values (only those values)."""
+    new: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    updated: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for start, end, key, data in after.g.edges(keys=True, data=True):
         old = before.get_edge_data(start, end, key)
         props = {k: v for k, v in data.items() if k != "type"}
         changed = props if old is None else {k: v for k, v in props.items() if old.get(k) != v}
         if old is not None and not changed:
             continue
-        by_type[data["type"]].append({"s": start, "e": end, "k": identity_start(props) or "", "props": changed})
-    return by_type
+        row = {"s": start, "e": end, "k": identity_start(props) or "", "props": changed}
+        (new if old is None else updated)[data["type"]].append(row)
+    return new, updated
 
 
-def write_changes(tx: Any, before: nx.MultiDiGraph, after: OrgGraph, schema: Schema) -> None:
-    """Write what ``after`` changed over ``before`` with batched ``UNWIND ... MERGE`` statements."""
-    for label, rows in changed_nodes(before, after).items():
-        if label not in schema.nodes:  # labels come from the schema, never from input text
-            raise StoreError(f"unknown label {label!r}")
-        for node_chunk in chunks(rows):
-            tx.run(merge_nodes(label), rows=node_chunk).consume()
-    for rtype, rows in changed_rels(before, after).items():
-        if rtype not in schema.relationships:
-            raise StoreError(f"unknown relationship type {rtype!r}")
-        for rel_chunk in chunks(rows):
-            tx.run(merge_rels(rtype), rows=rel_chunk).consume()
+def changes(before: nx.MultiDiGraph, after: OrgGraph) -> Changes:
+    return Changes(*changed_nodes(before, after), *changed_rels(before, after))
+
+
+def write_changes(tx: Any, before: nx.MultiDiGraph, after: OrgGraph, schema: Schema) -> Changes:
+    """Write what ``after`` changed over ``before`` with batched ``UNWIND`` statements, one per label or
+    type and kind of change (``before`` is what the database holds: read in this transaction, or the
+    snapshot the counter proves current), so new rows are created without a lookup. Returns the rows."""
+    rows = changes(before, after)
+    steps = ((rows.new_nodes, schema.nodes, create_nodes), (rows.set_nodes, schema.nodes, merge_nodes),
+             (rows.new_rels, schema.relationships, create_rels), (rows.set_rels, schema.relationships, merge_rels))
+    for by_name, known, statement in steps:
+        for name, named_rows in by_name.items():
+            if name not in known:  # labels and types come from the schema, never from input text
+                raise StoreError(f"unknown label or relationship type {name!r}")
+            for row_chunk in chunks(named_rows):
+                tx.run(statement(name), rows=row_chunk).consume()
+    return rows
+
+
+def patch(graph: OrgGraph, rows: Changes) -> None:
+    """Bring a snapshot of the database forward by a write's rows, in place, as the statements of
+    :func:`write_changes` changed the database (``SET +=``: values set, none removed)."""
+    g = graph.g
+    for label_rows in (rows.new_nodes, rows.set_nodes):
+        for label, node_rows in label_rows.items():
+            for row in node_rows:
+                props = public(row["props"])
+                if row["id"] in g:
+                    g.nodes[row["id"]].update(props, label=label)
+                else:
+                    g.add_node(row["id"], label=label, **props)
+    for type_rows in (rows.new_rels, rows.set_rels):
+        for rtype, rel_rows in type_rows.items():
+            for row in rel_rows:
+                g.add_edge(row["s"], row["e"], key=rel_key(rtype, row["k"]), type=rtype, **row["props"])

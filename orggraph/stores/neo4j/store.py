@@ -7,7 +7,8 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +20,7 @@ from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
-from orggraph.stores.neighbourhood import Fetch
+from orggraph.stores.neighbourhood import DEFAULT_HOPS, Fetch, Question, gather
 from orggraph.stores.neo4j.cypher import (
     ALL_NODES,
     ALL_RELS,
@@ -32,18 +33,25 @@ from orggraph.stores.neo4j.cypher import (
     DELETE_ALL,
     META_ID,
     NEIGHBOURHOOD,
+    READ_SCHEMA_MARK,
     READ_VERSION,
     SEARCH,
+    SET_SCHEMA_MARK,
+    schema_mark,
     schema_statements,
 )
 from orggraph.stores.neo4j.projection import (
+    Changes,
     CypherFetch,
+    patch,
     read_touched,
     schema_label,
     subgraph,
+    touched_from,
     whole_graph,
     write_changes,
 )
+from orggraph.stores.neo4j.questions import PrefetchedFetch, decision_statement
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +104,9 @@ class Neo4jStore(Store):
         self._schema_ready = False
         self._cache: OrgGraph | None = None
         self._cache_version: int | None = None
+        self._batching = False
+        self.last_round_trips = 0  # of the last neighbourhood(): for benchmarks and tests
+        self._owned: OrgGraph | None = None  # a snapshot only this store holds: patched in place
 
     @classmethod
     def from_uri(cls, uri: str) -> Neo4jStore:
@@ -156,12 +167,18 @@ class Neo4jStore(Store):
         if self._schema_ready:
             return
 
+        mark = schema_mark(self.schema)
+
         def work() -> None:
             with self._session() as session:
+                found = session.run(READ_SCHEMA_MARK, id=META_ID).single()
+                if found is not None and found["s"] == mark:
+                    return
                 for stmt in schema_statements(self.schema):
                     session.run(stmt).consume()
                 session.run(CREATE_META, id=META_ID).consume()
                 session.run(AWAIT_INDEXES).consume()
+                session.run(SET_SCHEMA_MARK, id=META_ID, mark=mark).consume()
 
         self._run(work, "creating constraints and indexes")
         self._schema_ready = True
@@ -247,6 +264,29 @@ class Neo4jStore(Store):
 
         return self._run(work, what)
 
+    def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
+        """A decision's neighbourhood in one statement (:mod:`~orggraph.stores.neo4j.questions`), the
+        shared walk run over its rows (a step they do not cover goes to the database, in the same read);
+        the other questions walk over typed reads (:meth:`read_with`)."""
+        if question != "decision":
+            return super().neighbourhood(question, node_id, max_hops)
+        hops = min(max_hops, 32) if isinstance(max_hops, int) and max_hops >= 1 else DEFAULT_HOPS
+        statement = decision_statement(self.schema, hops)
+
+        def walk_prefetched(tx: ManagedTransaction) -> OrgGraph:
+            fetch = PrefetchedFetch(CypherFetch(tx, self.schema), self.schema)
+            fetch.load(statement, id=node_id)
+            graph = gather(fetch, self.schema, question, node_id, hops)
+            self.last_round_trips = fetch.round_trips
+            return graph
+
+        def work() -> OrgGraph:
+            with self._session() as session:
+                return session.execute_read(walk_prefetched)
+
+        self.ensure_schema()
+        return self._run(work, f"reading the neighbourhood of {node_id}")
+
     def node(self, node_id: str) -> NodeDetail | None:
         """One node and its neighbours, gathered by Cypher and described by the shared code."""
         return node_detail(self._subgraph(NEIGHBOURHOOD, id=node_id), node_id)
@@ -259,6 +299,21 @@ class Neo4jStore(Store):
         return search_graph(self._subgraph(SEARCH, q=q), text, limit)
 
     # ---- writing -------------------------------------------------------------------------------
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes (one per file, each still its own transaction): the cached snapshot is copied
+        once and then brought forward in place by each write, instead of copied per write, so a folder
+        loads without a full projection or a full copy per file. Snapshots handed out before the batch
+        are never changed; inside it, :meth:`graph` shows every committed write of the batch."""
+        if self._batching:
+            yield
+            return
+        self._batching = True
+        try:
+            yield
+        finally:
+            self._batching, self._owned = False, None
+
     def write(self, records: Sequence[Record], *, strict: bool = False) -> ApplyResult:
         self.ensure_schema()
         records = list(records)
@@ -270,40 +325,46 @@ class Neo4jStore(Store):
         def work() -> ApplyResult:
             # Closing the session without commit (an error, a killed process) rolls the file back.
             with self._session() as session, session.begin_transaction(metadata=metadata) as tx:
-                version, result = self._write_in(tx, records, strict)
+                version, result, rows = self._write_in(tx, records, strict)
                 if result.committed and result.written:
                     tx.commit()
-                    self._advance_cache(version, records)
+                    self._advance_cache(version, rows)
                 else:
                     tx.rollback()
                 return result
 
         return self._run(work, f"writing {source or 'records'}")
 
-    def _advance_cache(self, version: int, records: list[Record]) -> None:
+    def _advance_cache(self, version: int, rows: Changes | None) -> None:
         """Writers are serialised on the counter, so version ``v`` is exactly version ``v - 1`` plus
-        this write: a cached snapshot at ``v - 1`` can be brought forward without reading the database
-        again (a folder of files loads without one full projection per file)."""
-        if self._cache is not None and self._cache_version == version - 1:
-            graph = self._cache.copy()  # callers may still hold the old snapshot
-            graph.apply(records)
-            self._cache, self._cache_version = graph, version
+        this write: a cached snapshot at ``v - 1`` is brought forward by the rows just written without
+        reading the database again. Outside a batch the snapshot is copied first (callers may still
+        hold it); inside one it is copied once, then patched in place."""
+        if self._cache is None or self._cache_version != version - 1 or rows is None:
+            return
+        if self._cache is not self._owned:
+            self._cache = self._cache.copy()
+            self._owned = self._cache if self._batching else None
+        patch(self._cache, rows)
+        self._cache_version = version
 
-    def _write_in(self, tx: Any, records: list[Record], strict: bool) -> tuple[int, ApplyResult]:
+    def _write_in(self, tx: Any, records: list[Record], strict: bool) -> tuple[int, ApplyResult, Changes | None]:
         # Bumping the counter first takes the meta node's write lock: writers queue here, so what we
         # read below is what we write over.
         version = _counter(tx.run(BUMP_VERSION, id=META_ID).single())
-        before = read_touched(tx, records, self.schema)
+        if self._cache is not None and self._cache_version == version - 1:
+            before = touched_from(self._cache, records)  # the snapshot is the database as it stands
+        else:
+            before = read_touched(tx, records, self.schema)
         # Replay the records with the embedded store's own merge rules.
         after = OrgGraph(before.copy(), self.schema)
         result = after.apply(records)
         if strict and result.rejected:
             result.committed = False
-            return version, result
+            return version, result, None
         result.committed = True
-        if result.written:
-            write_changes(tx, before, after, self.schema)
-        return version, result
+        rows = write_changes(tx, before, after, self.schema) if result.written else None
+        return version, result, rows
 
     def clear(self) -> None:
         self.ensure_schema()

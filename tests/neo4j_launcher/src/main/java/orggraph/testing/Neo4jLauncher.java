@@ -65,8 +65,8 @@ public final class Neo4jLauncher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, password != null)
-                // Small and quick: tests and CI share a 2-core machine.
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+                // Small and quick: tests and CI share a 2-core machine (benchmarks raise it: -Dorggraph.pagecacheMb=N).
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(Long.getLong("orggraph.pagecacheMb", 128L)))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
                 // Bolt otherwise waits 2 x 5 s for idle connections after the databases have stopped.
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(200))
