@@ -131,9 +131,7 @@ def store_from(ctx: click.Context, *, create: bool = False) -> Store:
     if embedded(store) and not store.exists():
         fail(f"no store at {store.path}: check --store (or ${STORE_ENV}), or load files into it first "
              f"(orggraph --store {store.path} load FILE...)")
-    empty = (store.graph().g.number_of_nodes() == 0 if embedded(store)
-             else not any(store.stats()["nodes"].values()))
-    if empty:
+    if store.is_empty():
         fail(f"the store {store.uri} is empty: load files into it first (orggraph --store {store.uri} load FILE...)")
     return store
 

@@ -63,6 +63,10 @@ class Store(ABC):
     def stats(self) -> dict[str, dict[str, int]]:
         return self.graph().stats()
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no node: one indexed read of the first id, not a count."""
+        return not self.read_with(lambda fetch: fetch.ids_of(None, None, 1), "checking whether the store is empty")
+
     def read_with(self, walk: Callable[[Fetch], T], what: str = "reading") -> T:
         """Run ``walk`` over this store's :class:`~orggraph.stores.neighbourhood.Fetch` inside one
         consistent read (one transaction), and return what it returns. Every bounded read (a question's

@@ -114,6 +114,9 @@ class EmbeddedStore(Store):
                 raise StoreError(f"{self.path}: not a readable orggraph store ({exc})") from exc
         return graph
 
+    def is_empty(self) -> bool:
+        return bool(self.graph().g.number_of_nodes() == 0)
+
     def version(self) -> Hashable:
         """The file's (mtime, size, inode): a write replaces the file, so any change moves it."""
         return self._file_stamp()
