@@ -23,3 +23,21 @@ def run_cli(store: Path, *args: str, timeout: float = 600) -> subprocess.Complet
     """`orggraph --store STORE ARGS...` as a subprocess, output captured as text."""
     return subprocess.run([str(ORGGRAPH), "--store", str(store), *args], check=False, capture_output=True,
                           text=True, timeout=timeout)
+
+
+World = tuple[list[list[str]], list[list[str]]]
+
+
+def write_world(folder: Path, world: World) -> list[Path]:
+    """A random world's node and relationship rows as the two graph CSVs the parity tests load."""
+    node_rows, rel_rows = world
+    nodes, rels = folder / "h_nodes.csv", folder / "h_rels.csv"
+    with nodes.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":ID", ":LABEL", "name", "date:date"])
+        w.writerows(node_rows)
+    with rels.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
+        w.writerows(rel_rows)
+    return [nodes, rels]

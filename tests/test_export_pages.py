@@ -7,7 +7,6 @@ the schema does not know (a hand-edited store) still gets its column; stale file
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,20 +20,13 @@ from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neighbourhood import GraphFetch
 from orggraph.stores.parts import export_store
-from orggraph.stores.sqlite import SQLiteStore
 from tests.test_neighbourhood import demo_files  # noqa: F401  (a fixture)
 from tests.test_store_parity import REAL_FILES
 
 
-@pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "embedded":
-        yield EmbeddedStore(tmp_path / "graph.json")
-    elif request.param == "sqlite":
-        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
-            yield lite
-    else:
-        yield request.getfixturevalue("neo4j_store")
+@pytest.fixture
+def store(each_store: Store) -> Store:
+    return each_store
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -14,7 +14,6 @@ leaves out a stranger's interests, structure edges and other committees' decisio
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,10 +30,9 @@ from orggraph.graph import OrgGraph
 from orggraph.models import Record
 from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
-from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.filters import conflicts_neighbourhood, conflicts_walk
 from orggraph.stores.neighbourhood import GraphFetch, graph_question, paths_neighbourhood, paths_walk
-from orggraph.stores.sqlite import SQLiteStore
+from tests.helpers import write_world
 from tests.test_engine_properties import build, worlds
 from tests.test_store_parity import random_world, write_world_files
 
@@ -194,15 +192,9 @@ def in_memory(walk: Callable[[GraphFetch], OrgGraph] | None, graph: OrgGraph) ->
     return walk(GraphFetch(graph)) if walk is not None else None
 
 
-@pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "embedded":
-        yield EmbeddedStore(tmp_path / "graph.json")
-    elif request.param == "sqlite":
-        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
-            yield lite
-    else:
-        yield request.getfixturevalue("neo4j_store")
+@pytest.fixture
+def store(each_store: Store) -> Store:
+    return each_store
 
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -236,19 +228,10 @@ def test_subgraph_answers_on_random_labelled_worlds(store: Store, tmp_path: Path
     """The parity suite's worlds: any label, any edge the schema allows (meetings, declarations,
     committees of several commissioners), loaded from graph CSVs."""
     store.clear()
-    node_rows, rel_rows = world
     # A fresh folder per example: hypothesis may draw the same world twice in one run (the flaky
     # FileExistsError of a folder named by the world's hash), and tmp_path is shared by all examples.
     folder = Path(tempfile.mkdtemp(prefix="world-", dir=tmp_path))
-    with (folder / "h_nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":ID", ":LABEL", "name", "date:date"])
-        w.writerows(node_rows)
-    with (folder / "h_rels.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
-        w.writerows(rel_rows)
-    load_paths(store, [folder / "h_nodes.csv", folder / "h_rels.csv"])
+    load_paths(store, write_world(folder, world))
     assert assert_same_answers(store.graph(), store_asker(store), hops=(1, 4)) > 0
 
 

@@ -11,9 +11,7 @@ part), every commissioner audited once, and no part holding the graph.
 
 from __future__ import annotations
 
-import csv
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +26,8 @@ from orggraph.graph import OrgGraph
 from orggraph.models import Record, node, rel
 from orggraph.stores import parts
 from orggraph.stores.base import Store
-from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neighbourhood import GraphFetch
-from orggraph.stores.sqlite import SQLiteStore
+from tests.helpers import write_world
 from tests.test_engine_properties import build, worlds
 from tests.test_neighbourhood import demo_files  # noqa: F401  (a fixture)
 from tests.test_store_parity import REAL_FILES, random_world, write_world_files
@@ -38,15 +35,9 @@ from tests.test_store_parity import REAL_FILES, random_world, write_world_files
 DAYS = (None, "2019-06-01", "2020-01-01")
 
 
-@pytest.fixture(params=["embedded", "sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "embedded":
-        yield EmbeddedStore(tmp_path / "graph.json")
-    elif request.param == "sqlite":
-        with SQLiteStore(tmp_path / "graph.sqlite") as lite:
-            yield lite
-    else:
-        yield request.getfixturevalue("neo4j_store")
+@pytest.fixture
+def store(each_store: Store) -> Store:
+    return each_store
 
 
 @pytest.fixture
@@ -87,16 +78,7 @@ def test_streamed_scan_equals_whole_scan_on_property_worlds(world: dict[str, lis
 # ---- every store ------------------------------------------------------------------------------------
 def load_random_world(store: Store, folder: Path, world: tuple[list[list[str]], list[list[str]]]) -> None:
     store.clear()
-    node_rows, rel_rows = world
-    with (folder / "h_nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":ID", ":LABEL", "name", "date:date"])
-        w.writerows(node_rows)
-    with (folder / "h_rels.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
-        w.writerows(rel_rows)
-    load_paths(store, [folder / "h_nodes.csv", folder / "h_rels.csv"])
+    load_paths(store, write_world(folder, world))
 
 
 @settings(max_examples=12, deadline=None,

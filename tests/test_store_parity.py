@@ -34,7 +34,7 @@ from orggraph.stores.base import Store
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.neo4j import Neo4jStore
 from orggraph.stores.sqlite import SQLiteStore
-from tests.helpers import ORGGRAPH
+from tests.helpers import ORGGRAPH, write_world
 from tests.neo4j_server import Neo4jTarget
 from tests.test_roundtrip import generate_graph_csv
 
@@ -422,17 +422,8 @@ def test_engine_parity_on_random_graphs(pair: Pair, tmp_path: Path,
     embedded, neo = pair
     embedded.clear()
     neo.clear()
-    node_rows, rel_rows = world
     folder = Path(tempfile.mkdtemp(prefix="world-", dir=tmp_path))  # hypothesis may draw a world twice
-    with (folder / "h_nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":ID", ":LABEL", "name", "date:date"])
-        w.writerows(node_rows)
-    with (folder / "h_rels.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([":START_ID", ":TYPE", ":END_ID", "valid_from:date", "valid_to:date", "voting:boolean"])
-        w.writerows(rel_rows)
-    load_both(pair, [folder / "h_nodes.csv", folder / "h_rels.csv"])
+    load_both(pair, write_world(folder, world))
     assert_same_graph(neo.graph(), fresh_graph(embedded))
     assert_same_engine_results(embedded, neo)
 
