@@ -41,8 +41,9 @@ from orggraph.schema import SCHEMA
 from orggraph.stores.base import Store
 from orggraph.stores.ego import committee_meetings_work, induced, one_hop, with_nodes
 from orggraph.stores.filters import conflicts_neighbourhood
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, Question, gather, paths_neighbourhood
+from orggraph.stores.neighbourhood import gather, paths_neighbourhood
 from orggraph.stores.parts import planned_meetings, streamed_scan
+from orggraph.stores.question import DEFAULT_HOPS, Question
 
 CONFLICT_FILTERS = (("decision", ("Decision",)), ("person", ("Person",)), ("committee", ("Committee",)),
                     ("commissioner", tuple(sorted(SCHEMA.commissioner_labels))), ("meeting", ("Meeting",)))

@@ -13,8 +13,11 @@ literal quote) is written ``''=x`` and reads back ``'=x``; ``'plain`` is never t
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
+
+import orjson
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -58,3 +61,33 @@ class CsvWriter:
 
 
 __all__ = ["TRIGGERS", "CsvWriter", "guard_cell", "unguard_cell"]
+
+
+# Columns whose list values are joined with ";" in a row (not written as JSON text).
+JOINED_COLUMNS = frozenset({"breach_kinds", "failing", "co_optable"})
+
+
+def flatten(row: dict[str, Any]) -> dict[str, Any]:
+    """One CSV/table row: nested values become compact JSON text."""
+    out = {}
+    for k, v in row.items():
+        if k in JOINED_COLUMNS and isinstance(v, list):
+            out[k] = ";".join(str(x) for x in v)  # breach_kinds: "voted_while_conflicted;not_declared_at_meeting"
+        else:
+            out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
+    return out
+
+
+def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Plain rows as CSV text (header first; the columns given, else the first row's keys). Text that a
+    spreadsheet would read as a formula is guarded (:mod:`orggraph.csvsafe`); numbers stay numbers."""
+    buf = io.StringIO()
+    flat = [flatten(r) for r in rows]
+    cols = list(columns or (flat[0].keys() if flat else []))
+    writer = CsvWriter(buf)
+    writer.writerow(cols)
+    for row in flat:
+        writer.writerow(guard_cell(row.get(c, "")) for c in cols)
+    return buf.getvalue()
+
+

@@ -8,15 +8,12 @@ output, so the same question gets the same answer from both.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, Field
 
-from orggraph.csvsafe import CsvWriter, guard_cell
+from orggraph.csvsafe import JOINED_COLUMNS, flatten, rows_to_csv
 from orggraph.engine import (
     Conflict,
     Hop,
@@ -46,7 +43,6 @@ BRIEF_COLUMNS = ["meeting_id", "date", "item", "decision_id", "title", "status",
                  "interest_types", "declaration", "declared_at_meeting", "recommended_action", "severity",
                  "breach_kinds", "quorate", "failing", "presiding", "co_optable"]
 # Lists of words that read better joined than as JSON text in a CSV cell or a table.
-JOINED_COLUMNS = frozenset({"breach_kinds", "failing", "co_optable"})
 
 
 # ---- Reports ------------------------------------------------------------------------------------
@@ -204,31 +200,6 @@ def brief_rows(brief: MeetingBrief) -> list[dict[str, Any]]:
                 "recommended_action": c.recommended_action, "severity": c.severity, "breach_kinds": c.breach_kinds}
             rows.append({**common, **person})
     return rows
-
-
-# ---- CSV ----------------------------------------------------------------------------------------
-def flatten(row: dict[str, Any]) -> dict[str, Any]:
-    """One CSV/table row: nested values become compact JSON text."""
-    out = {}
-    for k, v in row.items():
-        if k in JOINED_COLUMNS and isinstance(v, list):
-            out[k] = ";".join(str(x) for x in v)  # breach_kinds: "voted_while_conflicted;not_declared_at_meeting"
-        else:
-            out[k] = orjson.dumps(v).decode() if isinstance(v, dict | list) else v
-    return out
-
-
-def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Plain rows as CSV text (header first; the columns given, else the first row's keys). Text that a
-    spreadsheet would read as a formula is guarded (:mod:`orggraph.csvsafe`); numbers stay numbers."""
-    buf = io.StringIO()
-    flat = [flatten(r) for r in rows]
-    cols = list(columns or (flat[0].keys() if flat else []))
-    writer = CsvWriter(buf)
-    writer.writerow(cols)
-    for row in flat:
-        writer.writerow(guard_cell(row.get(c, "")) for c in cols)
-    return buf.getvalue()
 
 
 __all__ = [

@@ -35,7 +35,7 @@ def emit_rows(rows: Iterable[Any], fmt: str, columns: Sequence[str] | None = Non
     if fmt == "json":
         emit_json(plain)
         return
-    from orggraph.findings import flatten, rows_to_csv
+    from orggraph.csvsafe import flatten, rows_to_csv
 
     if fmt == "csv":
         click.echo(rows_to_csv(plain, columns), nl=False)
@@ -63,7 +63,7 @@ def emit_object(obj: Any, fmt: str, title: str | None = None) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from orggraph.findings import flatten
+        from orggraph.csvsafe import flatten
 
         table = Table(title=title, show_header=False)
         table.add_column("field", style="bold")

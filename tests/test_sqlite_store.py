@@ -23,8 +23,7 @@ from orggraph.export import export_graph
 from orggraph.graph import OrgGraph
 from orggraph.models import node, rel
 from orggraph.query import normalise_text
-from orggraph.stores import open_store
-from orggraph.stores import sqlite as sqlite_store
+from orggraph.stores import open_store, sqlite_rows
 from orggraph.stores import sqlite_sql as sql
 from orggraph.stores.embedded import EmbeddedStore
 from orggraph.stores.sqlite import SQLiteStore
@@ -58,13 +57,13 @@ def lite(tmp_path: Path) -> SQLiteStore:
 def test_a_write_that_fails_midway_leaves_the_database_as_it_was(lite: SQLiteStore,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     before, version = fresh(lite.path), lite.version()
-    real = sql.write_changes
+    real = sqlite_rows.write_changes
 
     def half_then_fail(db: sqlite3.Connection, *args: object) -> None:
         real(db, *args)  # type: ignore[arg-type]
         raise OSError("disk gone")  # after the rows were upserted, before the commit
 
-    monkeypatch.setattr(sqlite_store, "write_changes", half_then_fail)  # where the store looks it up
+    monkeypatch.setattr(sqlite_rows, "write_changes", half_then_fail)  # where the store looks it up
     with pytest.raises(OSError):
         lite.write([node("P2", "Person", {"name": "Bo Made-Up"})])
     monkeypatch.undo()
@@ -122,7 +121,7 @@ def test_a_batch_over_a_read_snapshot_merges_into_it_and_writes_the_same_rows(
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_the_stored_search_folding_is_normalise_text(text: str) -> None:
-    assert sql.fold(text) == normalise_text(text)
+    assert sqlite_rows.fold(text) == normalise_text(text)
 
 
 def test_an_error_inside_a_batch_rolls_the_whole_batch_back(lite: SQLiteStore) -> None:

@@ -11,14 +11,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from orggraph.errors import StoreError, StoreUnavailable
-from orggraph.graph import ApplyResult, OrgGraph
-from orggraph.models import Record
-from orggraph.query import NodeDetail, SearchHit, node_detail, search_graph
-from orggraph.schema import Schema
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, QUESTIONS, Fetch, GraphFetch, Question, gather
+from orggraph.stores.question import DEFAULT_HOPS, QUESTIONS, Question
+
+if TYPE_CHECKING:  # the graph, the models and the walks are imported where they are used: counting
+    # a store or reading its change counter needs none of them (the CLI starts light)
+    from orggraph.graph import ApplyResult, OrgGraph
+    from orggraph.models import Record
+    from orggraph.query import NodeDetail, SearchHit
+    from orggraph.schema import Schema
+    from orggraph.stores.neighbourhood import Fetch
 
 T = TypeVar("T")
 
@@ -74,6 +78,8 @@ class Store(ABC):
         reads of a Fetch; each backend answers those reads over its own indexes. This default walks the
         whole graph in memory; SQLite and Neo4j override it to read only what the walk asks for.
         ``what`` names the read in an error message."""
+        from orggraph.stores.neighbourhood import GraphFetch
+
         return walk(GraphFetch(self.graph()))
 
     def neighbourhood(self, question: Question, node_id: str, max_hops: int = DEFAULT_HOPS) -> OrgGraph:
@@ -81,13 +87,19 @@ class Store(ABC):
         ``committee``) about ``node_id`` with interest paths of at most ``max_hops``: the engine gives
         the same answer on it as on :meth:`graph` (see :mod:`orggraph.stores.neighbourhood` for what
         each question gathers)."""
+        from orggraph.stores.neighbourhood import gather
+
         return self.read_with(lambda fetch: gather(fetch, self.schema, question, node_id, max_hops),
                               f"reading the neighbourhood of {node_id}")
 
     def node(self, node_id: str) -> NodeDetail | None:
+        from orggraph.query import node_detail
+
         return node_detail(self.graph(), node_id)
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        from orggraph.query import search_graph
+
         return search_graph(self.graph(), text, limit)
 
     def close(self) -> None:

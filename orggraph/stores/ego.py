@@ -20,7 +20,8 @@ import networkx as nx
 from orggraph.graph import OrgGraph
 from orggraph.models import rel_key
 from orggraph.schema import Schema
-from orggraph.stores.neighbourhood import WALKS, Fetch, Gather, NodeRow, Question, RelRow
+from orggraph.stores.neighbourhood import WALKS, Fetch, Gather, NodeRow, RelRow
+from orggraph.stores.question import Question
 from orggraph.temporal import live_or_undated
 
 

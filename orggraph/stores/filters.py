@@ -22,7 +22,8 @@ from collections.abc import Callable
 
 from orggraph.graph import OrgGraph
 from orggraph.schema import Schema
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, WALKS, Fetch, Gather, Reads
+from orggraph.stores.neighbourhood import WALKS, Fetch, Gather, Reads
+from orggraph.stores.question import DEFAULT_HOPS
 from orggraph.temporal import iso
 
 

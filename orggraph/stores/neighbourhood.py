@@ -45,18 +45,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
 
 from orggraph.graph import OrgGraph
 from orggraph.models import rel_key
 from orggraph.schema import Schema
+from orggraph.stores.question import DEFAULT_HOPS, QUESTIONS, Question
 from orggraph.temporal import is_live
-
-Question = Literal["decision", "meeting", "person", "committee", "commissioner"]
-QUESTIONS: tuple[Question, ...] = ("decision", "meeting", "person", "committee", "commissioner")
-DEFAULT_HOPS = 4  # the engine's default (orggraph.engine.facts.DEFAULT_MAX_HOPS)
 
 T = TypeVar("T")
 NodeRow = tuple[str, str, dict[str, Any]]  # id, label, properties

@@ -21,34 +21,25 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from orggraph.graph import ApplyResult, OrgGraph
-from orggraph.models import Record
-from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError
-from orggraph.stores.neighbourhood import Fetch, GraphFetch
 from orggraph.stores.sqlite_sql import (
-    ALL_NODES,
-    ALL_RELS,
     BUMP_VERSION,
     COUNT_NODES,
     COUNT_RELS,
     FORMAT_NAME,
     READ_VERSION,
     STORE_FORMAT,
-    RowFetch,
     create_tables,
-    read_touched,
-    rows_graph,
-    search_candidates,
-    touched_copy,
-    write_changes,
 )
-from orggraph.stores.sqlite_sql import (
-    neighbourhood as one_hop,
-)
+
+if TYPE_CHECKING:
+    from orggraph.graph import ApplyResult, OrgGraph
+    from orggraph.models import Record
+    from orggraph.query import NodeDetail, SearchHit
+    from orggraph.stores.neighbourhood import Fetch
 
 BUSY_TIMEOUT = 600.0  # seconds a writer waits for another writer (the JSON store's lock waits as long)
 
@@ -153,13 +144,15 @@ class SQLiteStore(Store):
 
     # ---- reading -------------------------------------------------------------------------------
     def graph(self) -> OrgGraph:
+        import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
+
         with self._reading("reading the graph") as db:
             if db is None:
-                return OrgGraph(schema=self.schema)
+                return rows.OrgGraph(schema=self.schema)
             version = int(db.execute(READ_VERSION).fetchone()[0])
             if self._cache is not None and self._cache_version == version:
                 return self._cache
-            graph = rows_graph(db.execute(ALL_NODES), db.execute(ALL_RELS), self.schema)
+            graph = rows.rows_graph(db.execute(rows.ALL_NODES), db.execute(rows.ALL_RELS), self.schema)
             self._cache, self._cache_version, self._cache_owned = graph, version, False
             return graph
 
@@ -171,25 +164,35 @@ class SQLiteStore(Store):
             rels = dict(db.execute(COUNT_RELS).fetchall())
         return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
 
+    def is_empty(self) -> bool:
+        with self._reading("checking whether the store is empty") as db:
+            return db is None or db.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None
+
     def node(self, node_id: str) -> NodeDetail | None:
+        import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
+
         with self._reading("reading a node") as db:
             if db is None:
                 return None
-            return node_detail(one_hop(db, node_id, self.schema), node_id)
+            return rows.node_detail(rows.neighbourhood(db, node_id, self.schema), node_id)
 
     def read_with(self, walk: Callable[[Fetch], T], what: str = "reading") -> T:
         """``walk`` over indexed reads of the tables in one read transaction (an empty graph's reads
         when there is no store yet)."""
+        import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
+
         with self._reading(what) as db:
-            return walk(GraphFetch(OrgGraph(schema=self.schema)) if db is None else RowFetch(db))
+            return walk(rows.GraphFetch(rows.OrgGraph(schema=self.schema)) if db is None else rows.RowFetch(db))
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        if not normalise_text(text):
+        import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
+
+        if not rows.normalise_text(text):
             return []
         with self._reading("searching") as db:
             if db is None:
                 return []
-            return search_graph(search_candidates(db, text, self.schema), text, limit)
+            return rows.search_graph(rows.search_candidates(db, text, self.schema), text, limit)
 
     def ping(self) -> None:
         self.version()
@@ -200,6 +203,8 @@ class SQLiteStore(Store):
         """Merge ``records`` inside the caller's transaction: (the result, whether the kept snapshot
         already holds them). Inside a batch over a current snapshot, the records are applied to it
         directly (the JSON store's way: one merge, no reads); otherwise to the rows they touch."""
+        import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
+
         in_place = self._in_batch and self._cache is not None and self._cache_version == version
         if in_place:
             if not self._cache_owned:  # once per batch: callers may still hold the snapshot
@@ -207,18 +212,18 @@ class SQLiteStore(Store):
             after = self._cache
             assert after is not None
             if strict and (rejected := after.validate(records)):
-                return ApplyResult(rejected=rejected, committed=False), False
-            before = touched_copy(after.g, records)
+                return rows.ApplyResult(rejected=rejected, committed=False), False
+            before = rows.touched_copy(after.g, records)
         else:
-            before = read_touched(db, records)
-            after = OrgGraph(before.copy(), self.schema)
+            before = rows.read_touched(db, records)
+            after = rows.OrgGraph(before.copy(), self.schema)
         result = after.apply(records)
         if strict and result.rejected:
             result.committed = False
             return result, False
         result.committed = True
         if result.written:
-            write_changes(db, before, after, records)
+            rows.write_changes(db, before, after, records)
             db.execute(BUMP_VERSION)
             if in_place:
                 self._cache_version = version + 1

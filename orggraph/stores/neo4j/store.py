@@ -20,7 +20,7 @@ from orggraph.models import Record
 from orggraph.query import NodeDetail, SearchHit, node_detail, normalise_text, search_graph
 from orggraph.schema import SCHEMA, Schema
 from orggraph.stores.base import Store, StoreError, StoreUnavailable
-from orggraph.stores.neighbourhood import DEFAULT_HOPS, Fetch, Question, gather
+from orggraph.stores.neighbourhood import Fetch, gather
 from orggraph.stores.neo4j.cypher import (
     ALL_NODES,
     ALL_RELS,
@@ -52,6 +52,7 @@ from orggraph.stores.neo4j.projection import (
     write_changes,
 )
 from orggraph.stores.neo4j.questions import PrefetchedFetch, decision_statement
+from orggraph.stores.question import DEFAULT_HOPS, Question
 
 log = logging.getLogger(__name__)
 
