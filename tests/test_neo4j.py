@@ -220,3 +220,15 @@ def _compose_command() -> list[str] | None:
                                           capture_output=True).returncode == 0:
         return ["docker", "compose"]
     return ["docker-compose"] if which("docker-compose") else None
+
+
+def test_write_statements_set_plain_keys_one_by_one() -> None:
+    """Plain property names are set one by one (no ``+=`` map, so no Eager barrier in the plan); a name
+    that is not plain falls back to ``+=``, with the name never spliced into the text."""
+    from orggraph.stores.neo4j.cypher import create_nodes, create_rels, merge_nodes, merge_rels
+
+    assert "+=" not in create_nodes("Person", ["name", "_search"])
+    assert "n.`name` = row.props.`name`" in merge_nodes("Person", ["name"])
+    assert "+=" not in create_rels("SITS_ON", ["valid_from"]) and "r._key = row.k" in create_rels("SITS_ON", [])
+    odd = merge_rels("SITS_ON", ["a`b) DETACH DELETE (a"])
+    assert "+= row.props" in odd and "DETACH" not in odd

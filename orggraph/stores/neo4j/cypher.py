@@ -7,7 +7,8 @@ Labels and relationship types are spliced into statement text only from the sche
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from typing import TypeVar
 
 from orggraph.schema import SCHEMA, Schema
@@ -80,28 +81,49 @@ DELETE_ALL = f"MATCH (n:{NODE}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS O
 BUMP_VERSION_ONLY = f"MATCH (m:{META} {{id: $id}}) SET m.version = m.version + 1"
 
 
-def merge_nodes(label: str) -> str:
-    """Update nodes of ``label`` (a schema label) that exist, from rows ``{id, props}``."""
-    return f"UNWIND $rows AS row MERGE (n:{NODE} {{id: row.id}}) SET n:{label} SET n += row.props"
+# Property keys are spliced (as ``n.`key` = row.p.`key```) only when they are plain names; rows are grouped by
+# their key set. ``SET n += row.props`` would do the same with one statement, but a map of unknown keys
+# might hold ``id``/``_key``, which the statement's own MATCH/CREATE reads: the planner then puts an
+# ``Eager`` barrier under the SET (every row of the batch read and buffered before any is written).
+PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def create_nodes(label: str) -> str:
+def _sets(var: str, keys: Collection[str] | None, fixed: str = "") -> str:
+    """``SET`` of ``keys`` from ``row.props`` one by one (no Eager), or ``+= row.props`` when ``keys`` is
+    None or holds a name that is not plain (then the Eager plan, still correct)."""
+    if keys is None or not all(PLAIN_KEY.fullmatch(k) for k in keys):
+        return f"SET {fixed + ', ' if fixed else ''}{var} += row.props"
+    parts = ([fixed] if fixed else []) + [f"{var}.`{k}` = row.props.`{k}`" for k in sorted(keys)]
+    return f"SET {', '.join(parts)}" if parts else ""
+
+
+def merge_nodes(label: str, keys: Collection[str] | None = None) -> str:
+    """Update nodes of ``label`` (a schema label) that exist, from rows ``{id, props}`` (``props`` with
+    exactly ``keys``, when given)."""
+    return f"UNWIND $rows AS row MERGE (n:{NODE} {{id: row.id}}) {_sets('n', keys, f'n:{label}')}"
+
+
+def create_nodes(label: str, keys: Collection[str] | None = None) -> str:
     """Create nodes of ``label`` that the write's own read found absent (under the counter's lock), from
     rows ``{id, props}``: no lookup before the insert (the id constraint still refuses a duplicate)."""
-    return f"UNWIND $rows AS row CREATE (n:{NODE}:{label} {{id: row.id}}) SET n += row.props"
+    if keys is None:
+        return f"UNWIND $rows AS row CREATE (n:{NODE}:{label} {{id: row.id}}) SET n += row.props"
+    return f"UNWIND $rows AS row CREATE (n:{NODE}:{label}) {_sets('n', keys, 'n.id = row.id')}"
 
 
-def merge_rels(rtype: str) -> str:
+def merge_rels(rtype: str, keys: Collection[str] | None = None) -> str:
     """Create or update relationships of ``rtype`` (a schema type) from rows ``{s, e, k, props}``."""
     return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
-            f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props")
+            f"MERGE (a)-[r:{rtype} {{_key: row.k}}]->(b) {_sets('r', keys)}").rstrip()
 
 
-def create_rels(rtype: str) -> str:
+def create_rels(rtype: str, keys: Collection[str] | None = None) -> str:
     """Create relationships of ``rtype`` that the write's own read found absent, from rows
     ``{s, e, k, props}``: both ends by the id index, no expansion to look for the relationship."""
-    return (f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
-            f"CREATE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props")
+    ends = f"UNWIND $rows AS row MATCH (a:{NODE} {{id: row.s}}) MATCH (b:{NODE} {{id: row.e}}) "
+    if keys is None:
+        return ends + f"CREATE (a)-[r:{rtype} {{_key: row.k}}]->(b) SET r += row.props"
+    return ends + f"CREATE (a)-[r:{rtype}]->(b) {_sets('r', keys, 'r._key = row.k')}"
 
 
 def schema_statements(schema: Schema = SCHEMA) -> list[str]:

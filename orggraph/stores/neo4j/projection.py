@@ -233,6 +233,15 @@ def changes(before: nx.MultiDiGraph, after: OrgGraph) -> Changes:
     return Changes(*changed_nodes(before, after), *changed_rels(before, after))
 
 
+def by_keys(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """``rows`` grouped by the keys of their ``props``: one statement text per group, each key set
+    explicitly (see :func:`orggraph.stores.neo4j.cypher.merge_nodes`)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row["props"]))].append(row)
+    return groups
+
+
 def write_changes(tx: Any, before: nx.MultiDiGraph, after: OrgGraph, schema: Schema) -> Changes:
     """Write what ``after`` changed over ``before`` with batched ``UNWIND`` statements, one per label or
     type and kind of change (``before`` is what the database holds: read in this transaction, or the
@@ -244,8 +253,10 @@ def write_changes(tx: Any, before: nx.MultiDiGraph, after: OrgGraph, schema: Sch
         for name, named_rows in by_name.items():
             if name not in known:  # labels and types come from the schema, never from input text
                 raise StoreError(f"unknown label or relationship type {name!r}")
-            for row_chunk in chunks(named_rows):
-                tx.run(statement(name), rows=row_chunk).consume()
+            for keys, keyed_rows in by_keys(named_rows).items():
+                query = statement(name, keys)
+                for row_chunk in chunks(keyed_rows):
+                    tx.run(query, rows=row_chunk).consume()
     return rows
 
 
