@@ -63,6 +63,18 @@ class CsvWriter:
 __all__ = ["TRIGGERS", "CsvWriter", "guard_cell", "unguard_cell"]
 
 
+def to_plain(obj: Any) -> Any:
+    """JSON-ready data from pydantic models, dicts and lists (for the CLI's and the API's output; a model
+    is anything with ``model_dump``, so output that holds no model never imports pydantic)."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {k: to_plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [to_plain(v) for v in obj]
+    return obj
+
+
 # Columns whose list values are joined with ";" in a row (not written as JSON text).
 JOINED_COLUMNS = frozenset({"breach_kinds", "failing", "co_optable"})
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from orggraph.csvsafe import JOINED_COLUMNS, flatten, rows_to_csv
+from orggraph.csvsafe import JOINED_COLUMNS, flatten, rows_to_csv, to_plain
 from orggraph.engine import (
     Conflict,
     Hop,
@@ -28,7 +28,7 @@ from orggraph.engine import (
 )
 from orggraph.engine.models import MeetingBrief
 from orggraph.graph import OrgGraph
-from orggraph.query import RelView, node_detail, to_plain
+from orggraph.query import RelView, node_detail
 
 # CSV columns of each finding, in order (JSON carries every field; nested ones become JSON text).
 CONFLICT_COLUMNS = ["person_id", "person_name", "decision_id", "decision_title", "committee_id", "date",

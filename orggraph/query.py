@@ -53,17 +53,6 @@ class SearchHit(BaseModel):
     score: float
 
 
-def to_plain(obj: Any) -> Any:
-    """JSON-ready data from pydantic models, dicts and lists (for the CLI's and the API's output)."""
-    if isinstance(obj, BaseModel):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, dict):
-        return {k: to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_plain(v) for v in obj]
-    return obj
-
-
 def node_detail(graph: OrgGraph, node_id: str) -> NodeDetail | None:
     data = graph.node(node_id)
     if data is None:

@@ -9,19 +9,9 @@ from typing import Any
 import click
 import orjson
 
+from orggraph.csvsafe import to_plain
+
 FORMATS = ("json", "csv", "table")
-
-
-def to_plain(obj: Any) -> Any:
-    """JSON-ready data from pydantic models, dicts and lists (as ``orggraph.query.to_plain``, without
-    importing pydantic for output that holds no model)."""
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, dict):
-        return {k: to_plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_plain(v) for v in obj]
-    return obj
 
 
 def emit_json(obj: Any) -> None:
