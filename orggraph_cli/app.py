@@ -86,6 +86,8 @@ def migrate_old_default() -> None:
     try:
         nodes, rels = migrate_json(old, new)
     except OrgGraphError as exc:
+        if new.exists():
+            return  # another process migrated it at the same moment: use its copy
         fail(f"the default store is now {new}, but {old} could not be migrated to it ({exc}); "
              f"run `orggraph migrate` to see why, or name a store with --store")
     err_console.print(f"note: the default store is now SQLite: migrated {nodes} nodes and {rels} relationships "

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from orggraph.models import node, rel
 from orggraph.stores import default_store_path, legacy_store_path
 from orggraph.stores.embedded import EmbeddedStore
@@ -62,3 +64,25 @@ def test_a_damaged_old_default_is_one_line_naming_orggraph_migrate(tmp_path: Pat
 def test_with_no_store_at_all_the_default_is_an_sqlite_file_to_load_into(tmp_path: Path) -> None:
     out = run(tmp_path, "stats")
     assert out.returncode == 1 and "graph.sqlite" in out.stderr and "empty" in out.stderr, out.stderr
+
+
+def test_a_migration_never_replaces_a_store_that_appeared_meanwhile(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process may migrate (and start writing to) the target while this copy is made: the copy
+    is never put over it, and no temporary file is left."""
+    from orggraph.errors import StoreError
+    from orggraph.stores import migration
+
+    source, target = tmp_path / "graph.json", tmp_path / "graph.sqlite"
+    EmbeddedStore(source).write([node("00C", "CCG", {"name": "NHS Darlington CCG"})])
+    real_link = os.link
+
+    def someone_else_first(src: str, dst: str) -> None:
+        Path(dst).write_bytes(b"the other process's store")
+        real_link(src, dst)
+
+    monkeypatch.setattr(migration.os, "link", someone_else_first)
+    with pytest.raises(StoreError, match="already exists"):
+        migration.migrate_json(source, target)
+    assert target.read_bytes() == b"the other process's store"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.json", "graph.json.lock", "graph.sqlite"]

@@ -3,8 +3,10 @@
 Used by ``orggraph migrate`` and by the one automatic migration of the old default store (``graph.json``
 in the user data directory) to the new default (``graph.sqlite`` beside it). The copy is written to a
 temporary database beside the target and renamed onto it only once every node and relationship is in
-and the counts by label and type agree, so a migration that fails or is killed leaves no target behind
-(and two processes migrating at once each rename a complete copy).
+and the counts by label and type agree, so a migration that fails or is killed leaves no target behind.
+The copy is put in place with a hard link, which never replaces an existing file: of two processes
+migrating at once, one puts its copy in place and the other is told the target exists (it never
+replaces a store another process may already be writing to).
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ def migrate_json(source: Path, target: Path) -> tuple[int, int]:
             problem = (f"{len(result.rejected)} record(s) rejected" if result.rejected
                        else f"counts differ: JSON {want}, SQLite {got}")
             raise StoreError(f"{source} -> {target}: {problem}; nothing was migrated")
-        os.replace(tmp, target)
+        try:
+            os.link(tmp, target)  # atomic, and never over an existing file
+        except FileExistsError:
+            raise StoreError(f"{target} already exists (another process migrated it meanwhile)") from None
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
