@@ -57,6 +57,7 @@ def _check_loaded(store: Store) -> None:
 
 
 def whole_graph(store: Store) -> OrgGraph:
-    """The whole graph: only for whole-graph questions (see the module docstring)."""
+    """The whole graph: only for whole-graph questions (see the module docstring), read for this answer
+    and not kept by the store (the answer is memoised; the graph is not)."""
     _check_loaded(store)
-    return store.graph()
+    return store.graph(keep=False)

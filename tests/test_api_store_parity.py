@@ -35,7 +35,7 @@ AUDITOR_KEY = "parity-auditor-key-0001"
 class NoWholeGraph(SQLiteStore):
     """The SQLite store, refusing to hand out the whole graph."""
 
-    def graph(self) -> OrgGraph:
+    def graph(self, *, keep: bool = True) -> OrgGraph:
         raise AssertionError("a bounded question read the whole graph")
 
 
@@ -211,3 +211,24 @@ def test_the_home_page_reads_no_whole_graph(world: tuple[OrgGraph, TestClient]) 
     store = client.app.state.store  # type: ignore[attr-defined]
     want = [plain(m) for m in engine.next_meetings(graph, limit=5)]
     assert want and [plain(m) for m in upcoming_meetings(store, GraphMemo(), limit=5)] == want
+
+
+def test_every_conflict_is_the_whole_graphs_answer_and_the_graph_is_not_kept(tmp_path: Path) -> None:
+    """The unfiltered conflicts list is a whole-graph question: the API reads the graph for it without
+    the store keeping it (the answer is memoised, the graph is not), and answers as the engine does."""
+    from orggraph_demo import generate
+
+    asked: list[bool] = []
+
+    class Spy(SQLiteStore):
+        def graph(self, *, keep: bool = True) -> OrgGraph:
+            asked.append(keep)
+            return super().graph(keep=keep)
+
+    path = tmp_path / "demo.sqlite"
+    SQLiteStore(path).write(generate("demo").records)
+    whole = SQLiteStore(path).graph()
+    with Spy(path) as store, TestClient(create_app(Settings(), store=store), base_url="http://localhost") as client:
+        body = get(client, "/api/conflicts", limit=1000)
+        assert body["items"] == [plain(c) for c in engine.conflicts(whole)][:1000] and body["total"] > 0
+    assert asked == [False]

@@ -370,3 +370,12 @@ def test_migrate_checks_the_counts_inside_its_transaction(tmp_path: Path, monkey
     result = CliRunner().invoke(cli, ["migrate", "--from", str(source), "--to", str(target)])
     assert result.exit_code == 1 and "counts differ" in result.output and "nothing was migrated" in result.output
     assert not target.exists(), "the database it made is removed"
+
+
+def test_a_graph_read_without_keeping_is_the_same_graph_and_is_not_kept(lite: SQLiteStore) -> None:
+    """``graph(keep=False)`` (a server's one whole-graph question) reads the same graph each time and never
+    becomes the kept snapshot; ``graph()`` keeps one until the store changes."""
+    once, again = lite.graph(keep=False), lite.graph(keep=False)
+    assert once is not again and once.to_data() == again.to_data() == fresh(lite.path).to_data()
+    kept = lite.graph()
+    assert lite.graph() is kept and lite.graph(keep=False) is kept  # a kept snapshot is reused, not re-read

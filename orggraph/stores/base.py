@@ -34,8 +34,11 @@ class Store(ABC):
     schema: Schema
 
     @abstractmethod
-    def graph(self) -> OrgGraph:
-        """A consistent snapshot of the whole graph, for the engine and for export."""
+    def graph(self, *, keep: bool = True) -> OrgGraph:
+        """A consistent snapshot of the whole graph, for the engine and for export. A backend may keep it
+        until the store changes (the next call is then free); with ``keep=False`` it reads the graph for
+        this one use and keeps nothing new (a server asking one whole-graph question must not hold the
+        graph afterwards)."""
 
     @abstractmethod
     def write(self, records: Sequence[Record], *, strict: bool = False) -> ApplyResult:

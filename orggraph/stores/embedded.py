@@ -126,7 +126,7 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"no store at {self.path} yet: load files into it first")
         self.graph()
 
-    def graph(self) -> OrgGraph:
+    def graph(self, *, keep: bool = True) -> OrgGraph:  # a JSON store is always read whole: kept
         return self._batch if self._batch is not None else self._read()
 
     @contextmanager

@@ -143,7 +143,7 @@ class SQLiteStore(Store):
             return 0 if db is None else int(db.execute(READ_VERSION).fetchone()[0])
 
     # ---- reading -------------------------------------------------------------------------------
-    def graph(self) -> OrgGraph:
+    def graph(self, *, keep: bool = True) -> OrgGraph:
         import orggraph.stores.sqlite_rows as rows  # networkx and the models: only to read graphs
 
         with self._reading("reading the graph") as db:
@@ -153,7 +153,8 @@ class SQLiteStore(Store):
             if self._cache is not None and self._cache_version == version:
                 return self._cache
             graph = rows.rows_graph(db.execute(rows.ALL_NODES), db.execute(rows.ALL_RELS), self.schema)
-            self._cache, self._cache_version, self._cache_owned = graph, version, False
+            if keep:
+                self._cache, self._cache_version, self._cache_owned = graph, version, False
             return graph
 
     def stats(self) -> dict[str, dict[str, int]]:

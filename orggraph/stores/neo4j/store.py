@@ -202,7 +202,7 @@ class Neo4jStore(Store):
 
         return self._run(work, "reading the change counter")
 
-    def graph(self) -> OrgGraph:
+    def graph(self, *, keep: bool = True) -> OrgGraph:
         """The whole graph, projected once and cached until the change counter moves.
 
         The engine's algorithms run in networkx over this snapshot, so their results are the
@@ -226,6 +226,8 @@ class Neo4jStore(Store):
                 return session.execute_read(read)
 
         version, graph = self._run(work, "reading the graph")
+        if graph is not None and not keep:
+            return graph
         if graph is not None:
             self._cache, self._cache_version = graph, version
         assert self._cache is not None
