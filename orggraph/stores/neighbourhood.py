@@ -44,6 +44,7 @@ end at that distance or less from one of the two ends, so the breadth-first sear
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -240,14 +241,23 @@ class Gather:
 
     def makers(self, dates: dict[str, str]) -> set[str]:
         """Everyone who could make one of these decisions: a seat on one of its committees (or its
-        meetings' committees) live on its date, or a vote on it (a superset of the engine's makers)."""
+        meetings' committees) live on its date, or a vote on it (a superset of the engine's makers),
+        found in one pass over what was met, however many decisions."""
+        out_of: defaultdict[tuple[str, str], list[str]] = defaultdict(list)  # (start, type) -> ends
+        seats: defaultdict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)  # committee -> seats
+        for start, rtype, end, _, props in self.rels.values():
+            if rtype == "SITS_ON":
+                seats[end].append((start, props))
+            elif rtype == "VOTED_ON":
+                out_of[(end, "VOTED_ON<")].append(start)
+            else:
+                out_of[(start, rtype)].append(end)
         out: set[str] = set()
         for d, on in dates.items():
-            committees = {r[2] for r in self.rels.values() if r[0] == d and r[1] == "DECIDED_BY"}
-            meetings = {r[2] for r in self.rels.values() if r[0] == d and r[1] == "AT_MEETING"}
-            committees |= {r[2] for r in self.rels.values() if r[0] in meetings and r[1] == "HELD_BY"}
-            out |= {r[0] for r in self.rels.values() if r[1] == "SITS_ON" and r[2] in committees and is_live(r[4], on)}
-            out |= {r[0] for r in self.rels.values() if r[2] == d and r[1] == "VOTED_ON"}
+            committees = set(out_of[(d, "DECIDED_BY")])
+            committees.update(c for m in out_of[(d, "AT_MEETING")] for c in out_of[(m, "HELD_BY")])
+            out.update(p for c in committees for p, props in seats[c] if is_live(props, on))
+            out.update(out_of[(d, "VOTED_ON<")])
         return out
 
 

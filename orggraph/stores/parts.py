@@ -87,27 +87,6 @@ def owners(ga: Gather, ids: Sequence[str], first: Collection[str] = DECISION_OUT
     return {d: min(decided[d] or {c for m in at[d] for c in held[m]}, default=None) for d in ids}
 
 
-def makers(ga: Gather, dates: dict[str, str]) -> set[str]:
-    """Everyone who could make one of these decisions (a seat on one of its committees or its meetings'
-    committees live on its date, or a vote): a superset of the engine's makers, found in one pass."""
-    out_of: defaultdict[tuple[str, str], list[str]] = defaultdict(list)  # (start, type) -> ends
-    seats: defaultdict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)  # committee -> seats
-    for start, rtype, end, _, props in ga.rels.values():
-        if rtype == "SITS_ON":
-            seats[end].append((start, props))
-        elif rtype == "VOTED_ON":
-            out_of[(end, "VOTED_ON<")].append(start)
-        else:
-            out_of[(start, rtype)].append(end)
-    out: set[str] = set()
-    for d, on in dates.items():
-        committees = set(out_of[(d, "DECIDED_BY")])
-        committees.update(c for m in out_of[(d, "AT_MEETING")] for c in out_of[(m, "HELD_BY")])
-        out.update(p for c in committees for p, props in seats[c] if is_live(props, on))
-        out.update(out_of[(d, "VOTED_ON<")])
-    return out
-
-
 def part_graph(ga: Gather) -> OrgGraph:
     """What ``ga`` met, as :meth:`Gather.graph` builds it (nodes by id, relationships in the whole
     graph's order), written into networkx's tables directly: a scan builds hundreds of these."""
@@ -132,7 +111,7 @@ def part_graph(ga: Gather) -> OrgGraph:
 def judged(ga: Gather, decisions: list[str], max_hops: int) -> ScanPart:
     """The part that judges ``decisions``: their neighbourhoods, gathered in one walk."""
     dates = ga.decisions(decisions)
-    ga.interests(makers(ga, dates), max_hops)
+    ga.interests(ga.makers(dates), max_hops)
     return ScanPart(part_graph(ga), decisions)
 
 
